@@ -1,0 +1,105 @@
+/**
+ * Editor benchmark: a generated 100-page document opened in Chromium against the web build and the real main services.
+ *
+ * Measures time from navigation to the first editable paint, and keystroke-to-paint latency over 300 keystrokes.
+ * It reports figures; it never fails on time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { prosemirrorJSONToYDoc } from 'y-prosemirror';
+import { schema } from '../../shared/schema/index.ts';
+import { TEXT_FRAGMENT, TEXT_YDOC } from '../../shared/model/ydocs.ts';
+import { Workspace } from '../../main/storage/index.ts';
+import { startWebHost } from '../../main/web/host.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { generateDocument } from '../helpers/generate-document.ts';
+import { percentile } from './stats.ts';
+
+/** Figures from one run of the editor benchmark. */
+export interface EditorBenchFigures {
+  blocks: number;
+  characters: number;
+  updateBytes: number;
+  openMs: number[];
+  keystrokeP50Ms: number;
+  keystrokeP95Ms: number;
+  keystrokeMaxMs: number;
+  keystrokes: number;
+}
+
+/** Runs the editor benchmark on a generated document of about 2,500 blocks and 300k characters. */
+export async function runEditorBench(options: { staticDir: string; opens?: number; keystrokes?: number }): Promise<EditorBenchFigures> {
+  const opens = options.opens ?? 3;
+  const keystrokes = options.keystrokes ?? 300;
+  const dir = mkdtempSync(join(tmpdir(), 'penholder-bench-'));
+  const generated = generateDocument({ blocks: 2500, charsPerBlock: 120, seed: 7 });
+  const ydoc = prosemirrorJSONToYDoc(schema, generated.json, TEXT_FRAGMENT);
+  const update = Y.encodeStateAsUpdate(ydoc);
+  const workspace = Workspace.open(join(dir, 'workspace'));
+  const summary = workspace.create('Benchmark: 100 pages', [{ ydoc: TEXT_YDOC, update }]);
+  workspace.setSetting('lastOpened', summary.id);
+  workspace.setSetting('sampleCreated', 'true');
+  workspace.close();
+
+  const host = await startWebHost({ workspaceDir: join(dir, 'workspace'), port: 0, staticDir: options.staticDir });
+  const browser = await launchChromium();
+  try {
+    const openMs: number[] = [];
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    for (let i = 0; i < opens; i += 1) {
+      await page.goto(host.url, { waitUntil: 'commit' });
+      await page.waitForFunction(
+        (lastPid) => {
+          const editor = document.querySelector('.ProseMirror[contenteditable="true"]');
+          return editor !== null && document.querySelector(`[data-pid="${lastPid}"]`) !== null;
+        },
+        generated.pids[generated.pids.length - 1],
+        { timeout: 60_000, polling: 'raf' },
+      );
+      openMs.push(await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0)))));
+    }
+
+    // Put the caret at the end of a paragraph in the middle of the document.
+    const middle = generated.pids[Math.floor(generated.pids.length / 2)] as string;
+    const target = page.locator(`[data-pid="${middle}"]`);
+    await target.scrollIntoViewIfNeeded();
+    await target.click();
+    await page.keyboard.press('End');
+    await page.evaluate(() => {
+      const w = window as unknown as { __latencies: number[] };
+      w.__latencies = [];
+      document.addEventListener(
+        'keydown',
+        (event) => {
+          const start = event.timeStamp;
+          requestAnimationFrame(() => setTimeout(() => w.__latencies.push(performance.now() - start), 0));
+        },
+        true,
+      );
+    });
+    for (let i = 0; i < keystrokes; i += 1) {
+      await page.keyboard.press(i % 12 === 11 ? 'Space' : 'KeyA');
+      await page.waitForTimeout(20);
+    }
+    await page.waitForTimeout(200);
+    const latencies = await page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
+    await context.close();
+    return {
+      blocks: generated.blocks,
+      characters: generated.characters,
+      updateBytes: update.byteLength,
+      openMs,
+      keystrokeP50Ms: percentile(latencies, 50),
+      keystrokeP95Ms: percentile(latencies, 95),
+      keystrokeMaxMs: percentile(latencies, 100),
+      keystrokes: latencies.length,
+    };
+  } finally {
+    await browser.close();
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
