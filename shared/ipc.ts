@@ -7,6 +7,9 @@
  * message a person can read, in Electron and in the browser build alike.
  */
 import { z } from 'zod';
+import { ipcOperationNames, type IpcOperationName, type MenuCommand } from './ipc-names.ts';
+
+export { ipcChannel, ipcEventChannel, ipcOperationNames, menuCommands, type IpcOperationName, type MenuCommand } from './ipc-names.ts';
 
 /** Largest single Y.Doc update the renderer may hand to main in one call (a paste can be large, not unbounded). */
 export const MAX_UPDATE_BYTES = 16 * 1024 * 1024;
@@ -64,13 +67,18 @@ export const ipcRequestSchemas = {
   setLastOpened: z.object({ id: documentIdSchema.nullable() }).strict(),
   /** Opens an http, https or mailto link in the system browser; anything else is refused. */
   openExternal: z.object({ url: z.string().max(4096) }).strict(),
-} as const;
+} as const satisfies Record<IpcOperationName, z.ZodType>;
 
 /** The name of one IPC operation. */
 export type IpcOperation = keyof typeof ipcRequestSchemas;
 
 /** Every operation name, for the preload and the web bridge to expose one function each. */
-export const ipcOperations = Object.keys(ipcRequestSchemas) as IpcOperation[];
+export const ipcOperations: readonly IpcOperation[] = ipcOperationNames;
+
+// Both lists name the same operations: a schema without a name, or a name without a schema, fails to compile.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameOperations: Exact<IpcOperation, IpcOperationName> = true;
+void _sameOperations;
 
 /** One document as the document list shows it. */
 export interface DocumentSummary {
@@ -145,25 +153,6 @@ export interface IpcError {
 /** The envelope every operation answers with. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
-/** Commands the native menu (or a keyboard shortcut main owns) sends to the renderer. */
-export const menuCommands = [
-  'new-document',
-  'new-from-sample',
-  'rename-document',
-  'duplicate-document',
-  'trash-document',
-  'show-documents',
-  'show-trash',
-  'undo',
-  'redo',
-  'select-all',
-  'toggle-outline',
-  'about',
-] as const;
-
-/** One menu command. */
-export type MenuCommand = (typeof menuCommands)[number];
-
 /** Events main pushes to the renderer. */
 export interface IpcEvents {
   menuCommand: { command: MenuCommand };
@@ -181,13 +170,3 @@ export type PenholderApi = {
 } & {
   onMenuCommand(listener: (event: IpcEvents['menuCommand']) => void): () => void;
 };
-
-/** The Electron IPC channel that carries one operation. */
-export function ipcChannel(operation: IpcOperation): string {
-  return `penholder:${operation}`;
-}
-
-/** The Electron IPC channel that carries one event. */
-export function ipcEventChannel(event: IpcEventName): string {
-  return `penholder-event:${event}`;
-}

@@ -1,0 +1,200 @@
+/**
+ * The main side of shared/ipc.ts: one async handler per operation, shared by the Electron shell and the
+ * Node web host, so both validate and answer exactly alike.
+ *
+ * Every handler takes the raw, untrusted request, checks it with the operation's zod schema before touching
+ * the workspace, and answers an IpcResult; no exception ever leaves a handler.
+ */
+import type { z } from 'zod';
+import {
+  documentIdSchema,
+  ipcOperations,
+  ipcRequestSchemas,
+  type IpcError,
+  type IpcOperation,
+  type IpcParsedRequest,
+  type IpcResponse,
+  type IpcResult,
+} from '../../shared/ipc.ts';
+import { TEXT_YDOC } from '../../shared/model/ydocs.ts';
+import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
+import { StorageError, type Workspace } from '../storage/index.ts';
+import { LAST_OPENED_SETTING } from './settings.ts';
+import { checkExternalLink } from './links.ts';
+import { blankUpdate, defaultResourcesDir, sampleUpdate } from './sample.ts';
+
+/** What the handlers need from the shell that hosts them. */
+export interface IpcHandlerContext {
+  workspace: Workspace;
+  /** Which shell the renderer runs in, reported by getAppInfo. */
+  shell: 'electron' | 'web';
+  version: string;
+  /** Opens an already-checked http(s)/mailto URL outside the app (the web host leaves it to the browser). */
+  openExternal: (url: string) => Promise<void>;
+  /** The folder holding `sample/zero-draft.json`; defaults to the project's resources/. */
+  resourcesDir?: string;
+  /** Where failures are reported; never given document text. Defaults to console.error. */
+  log?: (message: string) => void;
+}
+
+/** One handler per operation; the mapped type keeps each handler's answer tied to its operation. */
+export type IpcHandlers = {
+  [K in IpcOperation]: (raw: unknown) => Promise<IpcResult<IpcResponse<K>>>;
+};
+
+/** The work of each operation on an already validated request. */
+type Operations = {
+  [K in IpcOperation]: (request: IpcParsedRequest<K>) => IpcResponse<K> | Promise<IpcResponse<K>>;
+};
+
+/** An error raised by the services themselves with a code and a sentence meant for a person. */
+export class ServiceError extends Error {
+  /** The IpcError code the renderer receives. */
+  readonly code: IpcError['code'];
+
+  constructor(code: IpcError['code'], message: string) {
+    super(message);
+    this.name = 'ServiceError';
+    this.code = code;
+  }
+}
+
+const STORAGE_CODES: Record<StorageError['code'], IpcError['code']> = {
+  'not-found': 'not-found',
+  storage: 'storage',
+  'disk-full': 'disk-full',
+  corrupt: 'storage',
+  invalid: 'invalid-request',
+};
+
+/** Builds the handlers over one workspace. */
+export function createIpcHandlers(ctx: IpcHandlerContext): IpcHandlers {
+  const { workspace } = ctx;
+  const log = ctx.log ?? ((message: string) => console.error(message));
+  const resourcesDir = ctx.resourcesDir ?? defaultResourcesDir();
+
+  const initialText = (template: 'blank' | 'sample', title: string): Uint8Array => {
+    try {
+      return template === 'sample' ? sampleUpdate(resourcesDir) : blankUpdate(title);
+    } catch (error) {
+      log(`[penholder] createDocument: the ${template} template could not be built: ${errorSummary(error)}`);
+      throw new ServiceError('internal', `The ${template === 'sample' ? 'sample negotiation' : 'blank template'} could not be prepared; this installation may be damaged.`);
+    }
+  };
+
+  const operations: Operations = {
+    listDocuments: ({ trashed }) => workspace.list({ trashed }),
+    createDocument: ({ title, template }) => workspace.create(title, [{ ydoc: TEXT_YDOC, update: initialText(template, title) }]),
+    renameDocument: ({ id, title }) => workspace.rename(id, title),
+    duplicateDocument: ({ id }) => workspace.duplicate(id),
+    trashDocument: ({ id }) => workspace.trash(id),
+    restoreDocument: ({ id }) => workspace.restore(id),
+    purgeDocument: ({ id }) => {
+      workspace.purge(id);
+      if (workspace.getSetting(LAST_OPENED_SETTING) === id) workspace.setSetting(LAST_OPENED_SETTING, null);
+      return null;
+    },
+    loadYDoc: ({ id, ydoc }) => {
+      const { state, updateCount } = workspace.load(id, ydoc);
+      return { state, updateCount };
+    },
+    appendUpdate: ({ id, ydoc, update }) => {
+      const { seq } = workspace.append(id, ydoc, update);
+      return { seq };
+    },
+    getAppInfo: () => ({
+      version: ctx.version,
+      shell: ctx.shell,
+      workspaceDir: workspace.dir,
+      lastOpenedId: liveLastOpened(workspace),
+      problems: [...workspace.problems],
+      schemaVersion: SCHEMA_VERSION,
+    }),
+    setLastOpened: ({ id }) => {
+      // Remembering a document that does not exist would only reopen nothing later: say so now.
+      if (id !== null) workspace.get(id);
+      workspace.setSetting(LAST_OPENED_SETTING, id);
+      return null;
+    },
+    openExternal: async ({ url }) => {
+      const verdict = checkExternalLink(url);
+      if (!verdict.allowed) return { opened: false, reason: verdict.reason };
+      try {
+        await ctx.openExternal(verdict.url);
+      } catch (error) {
+        log(`[penholder] openExternal: the system refused to open a link: ${errorSummary(error)}`);
+        return { opened: false, reason: 'The system could not open this link.' };
+      }
+      return { opened: true };
+    },
+  };
+
+  const handlers = {} as IpcHandlers;
+  const install = <K extends IpcOperation>(operation: K): void => {
+    // IpcHandlers[K] is exactly guard's type; TypeScript cannot see that through the mapped type for a generic K.
+    handlers[operation] = guard(operation, operations[operation], log) as IpcHandlers[K];
+  };
+  for (const operation of ipcOperations) install(operation);
+  return handlers;
+}
+
+/** Validates the raw request, runs the operation and turns every failure into an IpcError. */
+function guard<K extends IpcOperation>(
+  operation: K,
+  run: Operations[K],
+  log: (message: string) => void,
+): (raw: unknown) => Promise<IpcResult<IpcResponse<K>>> {
+  const schema: z.ZodType = ipcRequestSchemas[operation];
+  return async (raw) => {
+    try {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'invalid-request', message: describeInvalidRequest(operation, parsed.error) } };
+      }
+      return { ok: true, value: await run(parsed.data as IpcParsedRequest<K>) };
+    } catch (error) {
+      return { ok: false, error: toIpcError(operation, error, log) };
+    }
+  };
+}
+
+/** The document the app should reopen: the remembered one, if it still exists and is not in the trash. */
+function liveLastOpened(workspace: Workspace): string | null {
+  const id = workspace.getSetting(LAST_OPENED_SETTING);
+  if (id === null || !documentIdSchema.safeParse(id).success) return null;
+  try {
+    return workspace.get(id).trashedAt === null ? id : null;
+  } catch (error) {
+    if (error instanceof StorageError && error.code === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** Names the offending field(s) so the message says what to fix, e.g. `renameDocument: "title": a title cannot be empty`. */
+export function describeInvalidRequest(operation: IpcOperation, error: z.ZodError): string {
+  const problems = error.issues.slice(0, 3).map((issue) => {
+    const field = issue.path.length > 0 ? `"${issue.path.map(String).join('.')}"` : 'the request';
+    return `${field}: ${issue.message}`;
+  });
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return `Invalid ${operation} request: ${problems.join('; ')}${more}.`;
+}
+
+function toIpcError(operation: IpcOperation, error: unknown, log: (message: string) => void): IpcError {
+  if (error instanceof StorageError) {
+    const code = STORAGE_CODES[error.code] ?? 'storage';
+    if (code === 'storage' || code === 'disk-full') log(`[penholder] ${operation}: storage error (${error.code}): ${errorSummary(error)}`);
+    return { code, message: error.message };
+  }
+  if (error instanceof ServiceError) return { code: error.code, message: error.message };
+  log(`[penholder] ${operation}: internal error: ${errorSummary(error)}`);
+  return { code: 'internal', message: `Penholder could not complete "${operation}" because of an internal error; details are in the log.` };
+}
+
+/** The error's kind, a bounded message and its stack frames: enough to debug, never the request or document text. */
+function errorSummary(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 8).join('\n');
+  const message = error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message;
+  return `${error.name}: ${message}${frames ? `\n${frames}` : ''}`;
+}
