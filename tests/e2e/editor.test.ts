@@ -11,11 +11,11 @@ let page: Page;
 const pageErrors: string[] = [];
 
 /** The numbered paragraph that currently shows `number`. */
-const numbered = (number: string) => page.locator(`.ProseMirror [data-number="${number}"]`);
+const numbered = (number: string) => page.locator(`.ProseMirror [data-pid][data-number="${number}"]`);
 
 /** pid -> number for every numbered paragraph, in document order. */
 async function numbering(): Promise<Array<[string, string]>> {
-  return page.$$eval('.ProseMirror [data-number]', (nodes) =>
+  return page.$$eval('.ProseMirror [data-pid][data-number]', (nodes) =>
     nodes.map((n) => [n.getAttribute('data-pid') ?? '', n.getAttribute('data-number') ?? ''] as [string, string]),
   );
 }
@@ -32,7 +32,7 @@ async function caretAtEnd(number: string): Promise<void> {
   await paragraph.scrollIntoViewIfNeeded();
   await paragraph.click();
   await page.evaluate((n) => {
-    const el = document.querySelector(`.ProseMirror [data-number="${n}"]`);
+    const el = document.querySelector(`.ProseMirror [data-pid][data-number="${n}"]`);
     if (!el) throw new Error(`no paragraph ${n}`);
     const range = document.createRange();
     range.selectNodeContents(el);
@@ -53,7 +53,7 @@ beforeAll(async () => {
     void dialog.dismiss();
   });
   await page.goto(harness.host.url);
-  await page.waitForSelector('.ProseMirror[contenteditable="true"] [data-number="40"]', { timeout: 30_000 });
+  await page.waitForSelector('.ProseMirror[contenteditable="true"] [data-pid][data-number="40"]', { timeout: 30_000 });
 });
 
 afterAll(async () => {
@@ -117,7 +117,7 @@ describe('the sample negotiation', () => {
   test('a reload finds the text as saved', async () => {
     const before = await numbering();
     await page.reload();
-    await page.waitForSelector('.ProseMirror[contenteditable="true"] [data-number="5"]');
+    await page.waitForSelector('.ProseMirror[contenteditable="true"] [data-pid][data-number="5"]');
     await expect(numbered('5').textContent()).resolves.toContain('Typed in paragraph five.');
     await expect(page.getByText('A new paragraph after seven.').count()).resolves.toBe(0);
     expect(await numbering()).toEqual(before);
@@ -126,7 +126,7 @@ describe('the sample negotiation', () => {
   test('a restart of the services finds the text too', async () => {
     const host = await harness.restartHost();
     await page.goto(host.url);
-    await page.waitForSelector('.ProseMirror[contenteditable="true"] [data-number="5"]');
+    await page.waitForSelector('.ProseMirror[contenteditable="true"] [data-pid][data-number="5"]');
     await expect(numbered('5').textContent()).resolves.toContain('Typed in paragraph five.');
   });
 
@@ -149,7 +149,8 @@ describe('the sample negotiation', () => {
     expect(editorHtml).toContain('hostile link');
     expect(editorHtml).not.toMatch(/javascript:/i);
     expect(editorHtml).not.toMatch(/onerror/i);
-    expect(await page.locator('.ProseMirror script, .ProseMirror img').count()).toBe(0);
+    // ProseMirror draws its own `img.ProseMirror-separator` caret helpers; no other image may arrive by paste.
+    expect(await page.locator('.ProseMirror script, .ProseMirror img:not(.ProseMirror-separator), .ProseMirror img[src]').count()).toBe(0);
     const links = await page.$$eval('.ProseMirror a', (as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
     expect(links.find((l) => l.text === 'hostile link')).toBeUndefined();
     expect(links).toContainEqual({ text: 'agreed language', href: 'https://example.org/agreed' });

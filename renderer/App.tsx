@@ -1,0 +1,444 @@
+/**
+ * The Penholder window: the document list, the open document's editor with its outline and status bar, and
+ * the dialogs and messages around them. Talks to main only through renderer/bridge.ts.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AppInfo, DocumentSummary, MenuCommand } from '../shared/ipc.ts';
+import { describeError, mainApi, type MainApi } from './bridge.ts';
+import { DocumentSession } from './editor/session.ts';
+import type { EditorController } from './editor/editorController.ts';
+import { uniqueTitle } from './format.ts';
+import { EditorArea } from './components/EditorArea.tsx';
+import { Icon } from './components/Icons.tsx';
+import { Modal } from './components/Modal.tsx';
+import { Notices, type Notice } from './components/Notices.tsx';
+import { ProblemsBanner } from './components/ProblemsBanner.tsx';
+import { Sidebar, type SidebarView } from './components/Sidebar.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+
+const BLANK_TITLE = 'Untitled document';
+const SAMPLE_TITLE = 'Sample negotiation';
+const OUTLINE_SETTING = 'penholder.outlineVisible';
+
+type Dialog = { kind: 'purge'; doc: DocumentSummary } | { kind: 'about' } | null;
+
+function readOutlineSetting(): boolean {
+  try {
+    return localStorage.getItem(OUTLINE_SETTING) !== 'false';
+  } catch {
+    return true;
+  }
+}
+
+/** Whether a keyboard focus is in a text field of the chrome (not the document), where menu undo means the field's. */
+function focusedField(): HTMLInputElement | HTMLTextAreaElement | null {
+  const active = document.activeElement;
+  if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) return active;
+  return null;
+}
+
+function byModified(a: DocumentSummary, b: DocumentSummary): number {
+  return b.modifiedAt - a.modifiedAt;
+}
+
+/** The whole window. */
+export function App() {
+  const api = useMemo<MainApi | null>(() => {
+    try {
+      return mainApi();
+    } catch {
+      return null;
+    }
+  }, []);
+  if (!api) {
+    return (
+      <div className="fatal" role="alert">
+        Penholder cannot reach its storage: open this page through the app.
+      </div>
+    );
+  }
+  return <Window api={api} />;
+}
+
+function Window({ api }: { api: MainApi }) {
+  const [appInfo, setAppInfo] = useState<AppInfo | null>(null);
+  const [documents, setDocuments] = useState<DocumentSummary[]>([]);
+  const [trash, setTrash] = useState<DocumentSummary[]>([]);
+  const [listsLoaded, setListsLoaded] = useState(false);
+  const [view, setView] = useState<SidebarView>('documents');
+  const [session, setSession] = useState<DocumentSession | null>(null);
+  const [opening, setOpening] = useState<string | null>(null);
+  const [renamingId, setRenamingId] = useState<string | null>(null);
+  const [outlineVisible, setOutlineVisible] = useState(readOutlineSetting);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [problemsDismissed, setProblemsDismissed] = useState(false);
+  const sessionRef = useRef<DocumentSession | null>(null);
+  const controllerRef = useRef<EditorController | null>(null);
+  const openSeq = useRef(0);
+  const started = useRef(false);
+  // A document just created from the blank template opens with its title selected, ready to be typed over.
+  const freshDocId = useRef<string | null>(null);
+  const noticeSeq = useRef(0);
+
+  const notify = useCallback((message: string, tone: Notice['tone'] = 'error') => {
+    const id = ++noticeSeq.current;
+    setNotices((list) => [...list.slice(-3), { id, message, tone }]);
+  }, []);
+  const dismissNotice = useCallback((id: number) => setNotices((list) => list.filter((n) => n.id !== id)), []);
+
+  const refreshLists = useCallback(async (): Promise<DocumentSummary[]> => {
+    const [live, trashed] = await Promise.all([api.listDocuments({ trashed: false }), api.listDocuments({ trashed: true })]);
+    const sortedLive = [...live].sort(byModified);
+    setDocuments(sortedLive);
+    setTrash([...trashed].sort((a, b) => (b.trashedAt ?? 0) - (a.trashedAt ?? 0)));
+    setListsLoaded(true);
+    return sortedLive;
+  }, [api]);
+
+  const openDocument = useCallback(
+    async (id: string) => {
+      if (sessionRef.current?.id === id && !sessionRef.current.closing) {
+        controllerRef.current?.focus();
+        return;
+      }
+      const seq = ++openSeq.current;
+      setOpening(id);
+      try {
+        const next = await DocumentSession.open(api, id);
+        if (seq !== openSeq.current) {
+          // Another document was chosen meanwhile; let this one go (it has no edits).
+          if (next !== sessionRef.current) void next.close();
+          return;
+        }
+        const previous = sessionRef.current;
+        sessionRef.current = next;
+        setSession(next);
+        if (previous && previous !== next) void previous.close();
+        api.setLastOpened({ id }).catch((error: unknown) => console.warn('[penholder] could not remember the open document', error));
+      } catch (error) {
+        notify(`The document could not be opened: ${describeError(error)}`);
+      } finally {
+        if (seq === openSeq.current) setOpening(null);
+      }
+    },
+    [api, notify],
+  );
+
+  const closeDocument = useCallback(() => {
+    openSeq.current++;
+    const previous = sessionRef.current;
+    sessionRef.current = null;
+    setSession(null);
+    if (previous) void previous.close();
+    api.setLastOpened({ id: null }).catch(() => undefined);
+  }, [api]);
+
+  // Start: app facts, the lists, and the document that was open when the app last closed.
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void (async () => {
+      try {
+        const info = await api.getAppInfo({});
+        setAppInfo(info);
+        const live = await refreshLists();
+        const target = info.lastOpenedId && live.some((d) => d.id === info.lastOpenedId) ? info.lastOpenedId : (live[0]?.id ?? null);
+        if (target) await openDocument(target);
+      } catch (error) {
+        setListsLoaded(true);
+        notify(`Penholder could not read its workspace: ${describeError(error)}`);
+      }
+    })();
+  }, [api, refreshLists, openDocument, notify]);
+
+  // The list shows modified times and sizes: refresh it a moment after the open document is saved.
+  useEffect(() => {
+    if (!session) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = session.queue.subscribe((state) => {
+      if (state.status !== 'saved') return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        refreshLists().catch(() => undefined);
+      }, 1500);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [session, refreshLists]);
+
+  const openId = session?.id ?? null;
+  const openDoc = documents.find((d) => d.id === openId) ?? null;
+
+  useEffect(() => {
+    document.title = openDoc ? `${openDoc.title} — Penholder` : 'Penholder';
+  }, [openDoc]);
+
+  const createDocument = useCallback(
+    async (template: 'blank' | 'sample') => {
+      try {
+        const title = uniqueTitle(template === 'blank' ? BLANK_TITLE : SAMPLE_TITLE, documents.map((d) => d.title));
+        const created = await api.createDocument({ title, template });
+        freshDocId.current = template === 'blank' ? created.id : null;
+        setView('documents');
+        await refreshLists();
+        await openDocument(created.id);
+      } catch (error) {
+        notify(`A new document could not be created: ${describeError(error)}`);
+      }
+    },
+    [api, documents, refreshLists, openDocument, notify],
+  );
+
+  const renameDocument = useCallback(
+    async (id: string, title: string): Promise<string | null> => {
+      try {
+        await api.renameDocument({ id, title });
+        setRenamingId(null);
+        await refreshLists();
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
+    [api, refreshLists],
+  );
+
+  const duplicateDocument = useCallback(
+    async (id: string) => {
+      try {
+        const copy = await api.duplicateDocument({ id });
+        await refreshLists();
+        await openDocument(copy.id);
+      } catch (error) {
+        notify(`The document could not be duplicated: ${describeError(error)}`);
+      }
+    },
+    [api, refreshLists, openDocument, notify],
+  );
+
+  const trashDocument = useCallback(
+    async (id: string) => {
+      const index = documents.findIndex((d) => d.id === id);
+      const title = documents[index]?.title ?? 'The document';
+      try {
+        if (sessionRef.current?.id === id) {
+          // Let the editor go first; its last edits still reach the disk before or after the move.
+          const neighbour = documents[index + 1] ?? documents[index - 1] ?? null;
+          closeDocument();
+          await api.trashDocument({ id });
+          const live = await refreshLists();
+          const next = neighbour && live.some((d) => d.id === neighbour.id) ? neighbour.id : (live[0]?.id ?? null);
+          if (next) await openDocument(next);
+        } else {
+          await api.trashDocument({ id });
+          await refreshLists();
+        }
+        notify(`“${title}” was moved to the trash.`, 'info');
+      } catch (error) {
+        notify(`The document could not be moved to the trash: ${describeError(error)}`);
+      }
+    },
+    [api, documents, closeDocument, refreshLists, openDocument, notify],
+  );
+
+  const restoreDocument = useCallback(
+    async (id: string) => {
+      try {
+        const restored = await api.restoreDocument({ id });
+        await refreshLists();
+        notify(`“${restored.title}” was restored.`, 'info');
+      } catch (error) {
+        notify(`The document could not be restored: ${describeError(error)}`);
+      }
+    },
+    [api, refreshLists, notify],
+  );
+
+  const purgeDocument = useCallback(
+    async (doc: DocumentSummary) => {
+      setDialog(null);
+      try {
+        await api.purgeDocument({ id: doc.id });
+        await refreshLists();
+      } catch (error) {
+        notify(`“${doc.title}” could not be deleted: ${describeError(error)}`);
+      }
+    },
+    [api, refreshLists, notify],
+  );
+
+  const toggleOutline = useCallback(() => {
+    setOutlineVisible((visible) => {
+      try {
+        localStorage.setItem(OUTLINE_SETTING, String(!visible));
+      } catch {
+        // Private windows may refuse storage; the choice then lasts for this session only.
+      }
+      return !visible;
+    });
+  }, []);
+
+  const openLink = useCallback(
+    (href: string) => {
+      api.openExternal({ url: href }).then(
+        (result) => {
+          if (!result.opened) notify(`The link was not opened: ${result.reason ?? 'this kind of link is not allowed'}.`);
+        },
+        (error: unknown) => notify(`The link was not opened: ${describeError(error)}`),
+      );
+    },
+    [api, notify],
+  );
+
+  const onMenuCommand = (command: MenuCommand) => {
+    const field = focusedField();
+    const inEditor = field === null || !!field.closest('.ProseMirror');
+    switch (command) {
+      case 'new-document':
+        void createDocument('blank');
+        break;
+      case 'new-from-sample':
+        void createDocument('sample');
+        break;
+      case 'rename-document':
+        if (openId) {
+          setView('documents');
+          setRenamingId(openId);
+        }
+        break;
+      case 'duplicate-document':
+        if (openId) void duplicateDocument(openId);
+        break;
+      case 'trash-document':
+        if (openId) void trashDocument(openId);
+        break;
+      case 'show-documents':
+        setView('documents');
+        break;
+      case 'show-trash':
+        setView('trash');
+        break;
+      case 'undo':
+      case 'redo':
+        // In a text field of the chrome (a title being renamed) the menu acts on that field, as everywhere else.
+        if (!inEditor) document.execCommand(command);
+        else controllerRef.current?.run(command);
+        break;
+      case 'select-all':
+        // A header field or the rename box selects its own text; the document text selects the whole document.
+        if (field) field.select();
+        else controllerRef.current?.run('select-all');
+        break;
+      case 'toggle-outline':
+        toggleOutline();
+        break;
+      case 'about':
+        setDialog({ kind: 'about' });
+        break;
+    }
+  };
+  const menuHandler = useRef(onMenuCommand);
+  menuHandler.current = onMenuCommand;
+  useEffect(() => api.onMenuCommand(({ command }) => menuHandler.current(command)), [api]);
+
+  const onController = useCallback((controller: EditorController | null) => {
+    controllerRef.current = controller;
+  }, []);
+
+  const problems = !problemsDismissed ? (appInfo?.problems ?? []) : [];
+
+  return (
+    <div className="app">
+      <ProblemsBanner problems={problems} onDismiss={() => setProblemsDismissed(true)} />
+      <div className="app-body">
+        <Sidebar
+          view={view}
+          onViewChange={setView}
+          documents={documents}
+          trash={trash}
+          openId={openId}
+          renamingId={renamingId}
+          loading={!listsLoaded}
+          onOpen={(id) => void openDocument(id)}
+          onNew={() => void createDocument('blank')}
+          onNewFromSample={() => void createDocument('sample')}
+          onStartRename={setRenamingId}
+          onRename={renameDocument}
+          onCancelRename={() => setRenamingId(null)}
+          onDuplicate={(id) => void duplicateDocument(id)}
+          onTrash={(id) => void trashDocument(id)}
+          onRestore={(id) => void restoreDocument(id)}
+          onPurge={(id) => {
+            const doc = trash.find((d) => d.id === id);
+            if (doc) setDialog({ kind: 'purge', doc });
+          }}
+        />
+        {session ? (
+          <EditorArea
+            key={session.id}
+            session={session}
+            title={openDoc?.title ?? ''}
+            outlineVisible={outlineVisible}
+            onToggleOutline={toggleOutline}
+            onController={onController}
+            openLink={openLink}
+            selectTitle={freshDocId.current === session.id}
+          />
+        ) : (
+          <div className="editor-area empty">
+            <div className="empty-state">
+              {opening || !listsLoaded ? (
+                <p className="muted">Opening…</p>
+              ) : (
+                <>
+                  <Icon name="document" size={40} />
+                  <h1>No document open</h1>
+                  <p className="muted">Choose a document on the left, or start a new one.</p>
+                  <div className="empty-actions">
+                    <button type="button" className="button primary" onClick={() => void createDocument('blank')}>
+                      <Icon name="plus" /> New document
+                    </button>
+                    <button type="button" className="button" onClick={() => void createDocument('sample')}>
+                      <Icon name="sample" /> New from sample
+                    </button>
+                  </div>
+                </>
+              )}
+            </div>
+            <StatusBar queue={null} words={null} paragraphs={null} title={null} />
+          </div>
+        )}
+      </div>
+      <Notices notices={notices} onDismiss={dismissNotice} />
+      {dialog?.kind === 'purge' && (
+        <Modal
+          title="Delete forever?"
+          confirmLabel="Delete forever"
+          danger
+          onConfirm={() => void purgeDocument(dialog.doc)}
+          onClose={() => setDialog(null)}
+        >
+          <p className="modal-subject" title={dialog.doc.title}>
+            {dialog.doc.title}
+          </p>
+          <p>This document and all its history will be deleted from this computer. This cannot be undone.</p>
+        </Modal>
+      )}
+      {dialog?.kind === 'about' && (
+        <Modal title="About Penholder" onClose={() => setDialog(null)}>
+          <p>Penholder {appInfo?.version ?? ''}: drafting and negotiating consensus reports.</p>
+          {appInfo && (
+            <p className="muted">
+              Workspace: <span className="path">{appInfo.workspaceDir}</span>
+              <br />
+              Document model version {appInfo.schemaVersion} · {appInfo.shell === 'electron' ? 'Desktop' : 'Browser'} build
+            </p>
+          )}
+        </Modal>
+      )}
+    </div>
+  );
+}

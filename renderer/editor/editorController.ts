@@ -1,0 +1,406 @@
+/**
+ * The ProseMirror editor of one document bound to its `text` Y.Doc, and the little state the React chrome
+ * reads from it (toolbar, outline, footnotes, counts), published through a subscribe/snapshot pair.
+ */
+import { EditorState, NodeSelection, Selection, TextSelection, type Command, type Transaction } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { keymap } from 'prosemirror-keymap';
+import { baseKeymap, chainCommands, selectAll, toggleMark } from 'prosemirror-commands';
+import { dropCursor } from 'prosemirror-dropcursor';
+import { gapCursor } from 'prosemirror-gapcursor';
+import { ellipsis, inputRules, smartQuotes } from 'prosemirror-inputrules';
+import { columnResizing, goToNextCell, isInTable, tableEditing } from 'prosemirror-tables';
+import { redo, undo, yUndoPlugin, yUndoPluginKey, ySyncPlugin, ySyncPluginKey } from 'y-prosemirror';
+import type * as Y from 'yjs';
+import { schema } from '../../shared/schema/index.ts';
+import { TEXT_FRAGMENT } from '../../shared/model/ydocs.ts';
+import { assignMissingPids, newPid, pidPlugin } from '../../shared/model/pids.ts';
+import { analyzeDocument } from '../../shared/model/analyze.ts';
+import {
+  activeBlockKind,
+  findBlockByPid,
+  insertBlockBefore,
+  insertFootnote,
+  insertTable,
+  isInList,
+  isMarkActive,
+  leaveTitle,
+  liftBulletItem,
+  liftLetteredItem,
+  setBlockKind,
+  sinkBulletItem,
+  sinkLetteredItem,
+  splitItem,
+  splitParagraph,
+  toggleList,
+  type BlockKind,
+} from './commands.ts';
+import { numberingPlugin } from './numberingPlugin.ts';
+import { buildOutline, collectFootnotes, currentEntryIndex, type FootnoteEntry, type OutlineEntry } from './outline.ts';
+import { FootnoteView } from './footnoteView.ts';
+import { HeaderView } from './headerView.ts';
+import { cleanPastedHtml, preparePastedSlice } from './paste.ts';
+
+/** What the toolbar shows as active or available. */
+export interface ToolbarState {
+  bold: boolean;
+  italic: boolean;
+  underline: boolean;
+  block: BlockKind | null;
+  letteredList: boolean;
+  bulletList: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Whether block-level tools apply (not in the header's title). */
+  inBody: boolean;
+  inTable: boolean;
+}
+
+/** Everything the chrome around the page reads from the editor. */
+export interface EditorSnapshot {
+  toolbar: ToolbarState;
+  outline: readonly OutlineEntry[];
+  footnotes: readonly FootnoteEntry[];
+  words: number;
+  paragraphs: number;
+  /** Index into `outline` of the entry holding the caret, or -1. */
+  currentOutlineIndex: number;
+}
+
+/** Actions the toolbar and the menu can run. */
+export type EditorAction =
+  | 'bold'
+  | 'italic'
+  | 'underline'
+  | BlockKind
+  | 'lettered_list'
+  | 'bullet_list'
+  | 'footnote'
+  | 'table'
+  | 'undo'
+  | 'redo'
+  | 'select-all';
+
+/** How the editor reaches the outside world. */
+export interface EditorOptions {
+  /** Opens a link in the system browser (main refuses unsafe schemes). */
+  openLink: (href: string) => void;
+  /** Milliseconds of quiet before the outline and counts are recomputed. */
+  analysisDelayMs?: number;
+}
+
+/** Nodes y-prosemirror's undo must not delete while they still hold someone's text. */
+const PROTECTED_NODES = new Set(['paragraph', 'numbered_paragraph', 'heading', 'title']);
+
+function markCommand(name: string): Command {
+  const type = schema.marks[name];
+  return type ? toggleMark(type) : () => false;
+}
+
+const undoCommand: Command = (state) => undo(state);
+const redoCommand: Command = (state) => redo(state);
+
+/** The editor's keymap: Word's shortcuts, Enter that makes numbered paragraphs, Tab for levels. */
+function editorKeymap(): Record<string, Command> {
+  return {
+    'Mod-z': undoCommand,
+    'Shift-Mod-z': redoCommand,
+    'Mod-y': redoCommand,
+    'Mod-b': markCommand('bold'),
+    'Mod-i': markCommand('italic'),
+    'Mod-u': markCommand('underline'),
+    Enter: chainCommands(leaveTitle, splitItem, insertBlockBefore, splitParagraph),
+    Tab: chainCommands(sinkLetteredItem, sinkBulletItem, goToNextCell(1)),
+    'Shift-Tab': chainCommands(liftLetteredItem, liftBulletItem, goToNextCell(-1)),
+    'Mod-Alt-1': setBlockKind('heading1'),
+    'Mod-Alt-2': setBlockKind('heading2'),
+    'Mod-Alt-0': setBlockKind('numbered_paragraph'),
+    'Mod-Alt-9': setBlockKind('paragraph'),
+  };
+}
+
+function sameToolbar(a: ToolbarState, b: ToolbarState): boolean {
+  return (Object.keys(a) as (keyof ToolbarState)[]).every((k) => a[k] === b[k]);
+}
+
+/** The editor of one document; create it on a mount element, destroy it when the document closes. */
+export class EditorController {
+  readonly view: EditorView;
+  #snapshot: EditorSnapshot;
+  #listeners = new Set<() => void>();
+  /** Where each outline entry starts, mapped through every edit so the highlight stays right between analyses. */
+  #outlineStarts: number[] = [];
+  #analysisTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #analysisDelayMs: number;
+  readonly #options: EditorOptions;
+
+  constructor(mount: HTMLElement, ydoc: Y.Doc, options: EditorOptions) {
+    this.#options = options;
+    this.#analysisDelayMs = options.analysisDelayMs ?? 200;
+    const fragment = ydoc.getXmlFragment(TEXT_FRAGMENT);
+    const state = EditorState.create({
+      schema,
+      plugins: [
+        ySyncPlugin(fragment),
+        yUndoPlugin({ protectedNodes: PROTECTED_NODES }),
+        // Remote changes and undo arrive from Yjs: their pids are the writer's business, never rewritten here.
+        pidPlugin({ skip: (tr: Transaction) => tr.getMeta(ySyncPluginKey) !== undefined }),
+        numberingPlugin(),
+        inputRules({ rules: [...smartQuotes, ellipsis] }),
+        keymap(editorKeymap()),
+        keymap(baseKeymap),
+        dropCursor({ color: '#1a5fb4', width: 2 }),
+        gapCursor(),
+        columnResizing(),
+        tableEditing(),
+      ],
+    });
+    // y-prosemirror dispatches its first render while the view is still being constructed, before
+    // `this.view` is assigned, so the dispatch works on the view it is called on.
+    const dispatch = (view: EditorView, tr: Transaction) => this.#dispatch(view, tr);
+    this.view = new EditorView(mount, {
+      state,
+      dispatchTransaction(tr) {
+        // ProseMirror calls this with the view as `this` (EditorView.dispatch uses .call).
+        dispatch(this as unknown as EditorView, tr);
+      },
+      nodeViews: {
+        header: (node, view, getPos) => new HeaderView(node, view, getPos),
+        footnote: (node, view, getPos) => new FootnoteView(node, view, getPos),
+      },
+      attributes: {
+        'aria-label': 'Document text',
+        'aria-multiline': 'true',
+        role: 'textbox',
+        spellcheck: 'true',
+        'data-testid': 'editor',
+      },
+      transformPastedHTML: (html) => cleanPastedHtml(html),
+      transformPasted: (slice, view) => preparePastedSlice(slice, view.state.selection.$from, newPid),
+      handleDOMEvents: {
+        click: (_view, event) => this.#onClick(event),
+        auxclick: (_view, event) => this.#onClick(event),
+      },
+    });
+    this.#snapshot = { toolbar: this.#toolbarState(), outline: [], footnotes: [], words: 0, paragraphs: 0, currentOutlineIndex: -1 };
+    this.view.dom.addEventListener('penholder-history', this.#onHistoryEvent);
+    // A document written by an older build or another tool may lack pids: repair once, outside the undo history.
+    const repair = assignMissingPids(this.view.state);
+    if (repair) this.view.dispatch(repair);
+    this.#analyze();
+  }
+
+  /** Subscribes to snapshot changes (for React's useSyncExternalStore). */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** The latest snapshot; a new object only when something changed. */
+  getSnapshot = (): EditorSnapshot => this.#snapshot;
+
+  #publish(next: EditorSnapshot): void {
+    this.#snapshot = next;
+    for (const listener of this.#listeners) listener();
+  }
+
+  #dispatch(view: EditorView, tr: Transaction): void {
+    if (view.isDestroyed) return;
+    // Moving the caret elsewhere (a click, arrow keys) ends the current undo step, as in a word processor:
+    // typing here and then there are two steps even when they come within the undo manager's capture time.
+    if (tr.selectionSet && !tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined) {
+      yUndoPluginKey.getState(view.state)?.undoManager.stopCapturing();
+    }
+    view.updateState(view.state.apply(tr));
+    // Until the constructor has finished there is no snapshot to update; it is computed right after.
+    if (!this.view) return;
+    if (tr.docChanged) {
+      const starts = this.#outlineStarts;
+      for (let i = 0; i < starts.length; i++) starts[i] = tr.mapping.map(starts[i] ?? 0);
+      this.#scheduleAnalysis();
+    }
+    const toolbar = this.#toolbarState();
+    const current = currentEntryIndex(this.#outlineStarts, this.view.state.selection.from);
+    if (!sameToolbar(toolbar, this.#snapshot.toolbar) || current !== this.#snapshot.currentOutlineIndex) {
+      this.#publish({ ...this.#snapshot, toolbar: sameToolbar(toolbar, this.#snapshot.toolbar) ? this.#snapshot.toolbar : toolbar, currentOutlineIndex: current });
+    }
+  }
+
+  #toolbarState(): ToolbarState {
+    const state = this.view.state;
+    const undoManager = yUndoPluginKey.getState(state)?.undoManager;
+    const $from = state.selection.$from;
+    return {
+      bold: isMarkActive(state, 'bold'),
+      italic: isMarkActive(state, 'italic'),
+      underline: isMarkActive(state, 'underline'),
+      block: activeBlockKind(state),
+      letteredList: isInList(state, 'lettered_list'),
+      bulletList: isInList(state, 'bullet_list'),
+      canUndo: !!undoManager && undoManager.undoStack.length > 0,
+      canRedo: !!undoManager && undoManager.redoStack.length > 0,
+      inBody: $from.depth >= 1 && $from.node(1).type.name !== 'header',
+      inTable: isInTable(state),
+    };
+  }
+
+  #scheduleAnalysis(): void {
+    if (this.#analysisTimer !== null) clearTimeout(this.#analysisTimer);
+    this.#analysisTimer = setTimeout(() => {
+      this.#analysisTimer = null;
+      this.#analyze();
+    }, this.#analysisDelayMs);
+  }
+
+  /** Recomputes outline, footnotes and counts; cheap enough after a pause, too slow for every keystroke. */
+  #analyze(): void {
+    if (this.view.isDestroyed) return;
+    const doc = this.view.state.doc;
+    const analysis = analyzeDocument(doc);
+    const outline = buildOutline(doc, analysis);
+    this.#outlineStarts = outline.map((entry) => entry.pos);
+    this.#publish({
+      ...this.#snapshot,
+      toolbar: this.#toolbarState(),
+      outline,
+      footnotes: collectFootnotes(doc, analysis),
+      words: analysis.counts.words,
+      paragraphs: analysis.counts.paragraphs,
+      currentOutlineIndex: currentEntryIndex(this.#outlineStarts, this.view.state.selection.from),
+    });
+  }
+
+  /** Runs a toolbar or menu action on the document and gives the editor focus back. */
+  run(action: EditorAction): boolean {
+    const command = this.#command(action);
+    // A toolbar action is one undo step of its own, not merged with the typing around it.
+    const undoManager = yUndoPluginKey.getState(this.view.state)?.undoManager;
+    if (action !== 'undo' && action !== 'redo') undoManager?.stopCapturing();
+    const done = command(this.view.state, (tr) => this.view.dispatch(tr), this.view);
+    if (action !== 'undo' && action !== 'redo') undoManager?.stopCapturing();
+    if (action !== 'footnote') this.view.focus();
+    return done;
+  }
+
+  /** Whether an action applies where the selection is. */
+  canRun(action: EditorAction): boolean {
+    if (action === 'undo') return this.#snapshot.toolbar.canUndo;
+    if (action === 'redo') return this.#snapshot.toolbar.canRedo;
+    return this.#command(action)(this.view.state, undefined, this.view);
+  }
+
+  #command(action: EditorAction): Command {
+    switch (action) {
+      case 'bold':
+      case 'italic':
+      case 'underline':
+        return markCommand(action);
+      case 'numbered_paragraph':
+      case 'paragraph':
+      case 'heading1':
+      case 'heading2':
+        return setBlockKind(action);
+      case 'lettered_list':
+      case 'bullet_list':
+        return toggleList(action);
+      case 'footnote':
+        return insertFootnote;
+      case 'table':
+        return insertTable(3, 3);
+      case 'undo':
+        return undoCommand;
+      case 'redo':
+        return redoCommand;
+      case 'select-all':
+        return selectAll;
+    }
+  }
+
+  /** Puts the caret at the start of the block with this pid, scrolls it to the middle and focuses the text. */
+  jumpTo(pid: string): boolean {
+    const found = findBlockByPid(this.view.state.doc, pid);
+    if (!found) return false;
+    const { state } = this.view;
+    const selection = found.node.isTextblock ? TextSelection.create(state.doc, found.pos + 1) : Selection.near(state.doc.resolve(found.pos + 1));
+    this.view.dispatch(state.tr.setSelection(selection));
+    this.view.focus();
+    const dom = this.view.nodeDOM(found.pos);
+    if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'center' });
+    return true;
+  }
+
+  /** Selects the n-th footnote (1-based, in document order), which opens its editor. */
+  openFootnote(index: number): boolean {
+    const { state } = this.view;
+    let seen = 0;
+    let at = -1;
+    state.doc.descendants((node, pos) => {
+      if (at >= 0) return false;
+      if (node.type.name === 'footnote') {
+        seen++;
+        if (seen === index) at = pos;
+        return false;
+      }
+      return true;
+    });
+    if (at < 0) return false;
+    this.view.focus();
+    this.view.dispatch(state.tr.setSelection(NodeSelection.create(state.doc, at)));
+    const dom = this.view.nodeDOM(at);
+    if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'center' });
+    return true;
+  }
+
+  /** Selects the whole document title and focuses it. */
+  selectTitle(): void {
+    const { state } = this.view;
+    let range: { from: number; to: number } | null = null;
+    state.doc.descendants((node, pos) => {
+      if (range) return false;
+      if (node.type.name === 'title') {
+        range = { from: pos + 1, to: pos + 1 + node.content.size };
+        return false;
+      }
+      return true;
+    });
+    if (range) {
+      const { from, to } = range;
+      this.view.dispatch(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
+    }
+    this.view.focus();
+  }
+
+  /** Focuses the text. */
+  focus(): void {
+    this.view.focus();
+  }
+
+  #onHistoryEvent = (event: Event): void => {
+    const detail = (event as CustomEvent<string>).detail;
+    if (detail === 'undo') undo(this.view.state);
+    else if (detail === 'redo') redo(this.view.state);
+  };
+
+  /** Links never navigate the window: Ctrl/Cmd-click opens them in the system browser. */
+  #onClick(event: MouseEvent): boolean {
+    const target = event.target;
+    if (!(target instanceof Element)) return false;
+    const anchor = target.closest('a[href]');
+    if (!anchor || !this.view.dom.contains(anchor)) return false;
+    event.preventDefault();
+    if (event.type === 'click' && (event.metaKey || event.ctrlKey)) {
+      const href = anchor.getAttribute('href');
+      if (href) this.#options.openLink(href);
+      return true;
+    }
+    return false;
+  }
+
+  /** Tears the view down; the Y.Doc and its saving belong to the session and carry on. */
+  destroy(): void {
+    if (this.#analysisTimer !== null) clearTimeout(this.#analysisTimer);
+    this.view.dom.removeEventListener('penholder-history', this.#onHistoryEvent);
+    this.#listeners.clear();
+    this.view.destroy();
+  }
+}
