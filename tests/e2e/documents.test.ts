@@ -54,8 +54,8 @@ describe('documents', () => {
   });
 
   test('renaming in place', async () => {
-    const open = page.locator('[data-testid="doc-item"] button[aria-current="page"]');
-    const li = page.locator('[data-testid="doc-item"]', { has: open });
+    // The open document's list item: its open button carries aria-current="page".
+    const li = page.locator('[data-testid="doc-item"]', { has: page.locator('button[aria-current="page"]') });
     await li.hover();
     await li.getByTestId('doc-rename').click();
     const input = page.getByTestId('rename-input');

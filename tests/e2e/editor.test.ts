@@ -26,20 +26,27 @@ async function waitSaved(): Promise<void> {
   });
 }
 
-/** Puts the caret at the end of the paragraph numbered `number`. */
+/** Puts the caret at the end of the paragraph numbered `number`, and waits until the editor has taken it up. */
 async function caretAtEnd(number: string): Promise<void> {
   const paragraph = numbered(number);
   await paragraph.scrollIntoViewIfNeeded();
   await paragraph.click();
-  await page.evaluate((n) => {
+  // Let the click's own selection change be handled first, so the wait below is for ours.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.evaluate(async (n) => {
     const el = document.querySelector(`.ProseMirror [data-pid][data-number="${n}"]`);
     if (!el) throw new Error(`no paragraph ${n}`);
+    // ProseMirror reads the DOM selection on the document's selectionchange event, which comes asynchronously:
+    // keys pressed before it has been handled would act on the old caret.
+    const changed = new Promise<void>((resolve) => document.addEventListener('selectionchange', () => resolve(), { once: true }));
     const range = document.createRange();
     range.selectNodeContents(el);
     range.collapse(false);
     const selection = window.getSelection();
     selection?.removeAllRanges();
     selection?.addRange(range);
+    await changed;
+    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
   }, number);
 }
 
