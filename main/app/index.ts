@@ -106,6 +106,20 @@ function createWindow(): BrowserWindow {
   windows.add(window);
   window.on('closed', () => windows.delete(window));
   window.once('ready-to-show', () => window.show());
+  // The renderer refuses to unload while changes are not yet on disk; ask the person rather than losing them.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Keep editing', 'Close anyway'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'Changes not yet saved',
+      message: 'Some changes have not reached the disk yet.',
+      detail: 'Wait a moment for "Saved" in the status bar. If you close now, the last changes may be lost.',
+    });
+    // preventDefault on this event lets the unload go ahead.
+    if (choice === 1) event.preventDefault();
+  });
   void window.loadURL(devServerUrl ?? APP_ENTRY_URL);
   return window;
 }

@@ -9,6 +9,9 @@ import * as Y from 'yjs';
 import { StorageError } from './errors.ts';
 import { fsyncDir, SQLITE_SIDE_SUFFIXES } from './files.ts';
 
+/** Largest WAL kept after a checkpoint (bytes); beyond it SQLite truncates the file. */
+export const WAL_SIZE_LIMIT_BYTES = 1024 * 1024;
+
 /** The extension of a document file in `<workspace>/docs/`. */
 export const DOCUMENT_FILE_EXTENSION = '.penholder';
 
@@ -139,6 +142,9 @@ export class DocumentFile {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // After each checkpoint the WAL file is cut back to this size, so a document's size on disk follows its content
+      // rather than the busiest moment of its history.
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       return new DocumentFile(file, db);
     } catch (error) {
       db.close();
@@ -265,6 +271,9 @@ export class DocumentFile {
       .immediate();
     // Counts are only trusted once the transaction has committed.
     for (const ydoc of ydocs) this.#rowCounts.delete(ydoc);
+    // Compaction freed most rows: move the WAL into the file and empty it. A busy reader only delays this; the
+    // data is safe either way.
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
     return { rowsBefore, rowsAfter };
   }
 

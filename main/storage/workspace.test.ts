@@ -320,6 +320,29 @@ describe('Workspace compaction', () => {
     expect(workspace.compact(stored.id)).toEqual({ rowsBefore: 1 + more.updates.length + 1, rowsAfter: 2 });
   });
 
+  it('empties the write-ahead log after compacting, so the listed size shrinks with the rows', () => {
+    const workspace = openWorkspace({ compactThreshold: Number.POSITIVE_INFINITY });
+    const stored = workspace.create('Report');
+    const { doc, updates } = recordingDoc();
+    // Many small edits of one paragraph: a long log whose merged state is small.
+    typeParagraph(doc, 'p1', 'x');
+    const text = (doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    for (let i = 0; i < 2000; i++) {
+      text.insert(0, 'abcdefgh');
+      text.delete(0, 8);
+    }
+    for (const u of updates) workspace.append(stored.id, 'text', u);
+    const sizeBefore = workspace.get(stored.id).sizeBytes;
+    workspace.compact(stored.id, 'text');
+    const sizeAfter = workspace.get(stored.id).sizeBytes;
+    const wal = `${path.join(workspace.dir, 'docs', stored.id)}.penholder-wal`;
+    expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
+    expect(sizeAfter).toBeLessThan(sizeBefore / 2);
+    expect(docFrom(workspace.load(stored.id, 'text').state).getXmlFragment('prosemirror').toString()).toBe(
+      doc.getXmlFragment('prosemirror').toString(),
+    );
+  });
+
   it('compacts automatically past the threshold, keeping the newest seq on the merged row', () => {
     const workspace = openWorkspace({ compactThreshold: 20 });
     const stored = workspace.create('Report');
