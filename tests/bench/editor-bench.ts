@@ -54,7 +54,7 @@ export async function runEditorBench(options: { staticDir: string; opens?: numbe
       await page.waitForFunction(
         (lastPid) => {
           const editor = document.querySelector('.ProseMirror[contenteditable="true"]');
-          return editor !== null && document.querySelector(`[data-pid="${lastPid}"]`) !== null;
+          return editor !== null && document.querySelector(`.ProseMirror [data-pid="${lastPid}"]`) !== null;
         },
         generated.pids[generated.pids.length - 1],
         { timeout: 60_000, polling: 'raf' },
@@ -64,7 +64,7 @@ export async function runEditorBench(options: { staticDir: string; opens?: numbe
 
     // Put the caret at the end of a paragraph in the middle of the document.
     const middle = generated.pids[Math.floor(generated.pids.length / 2)] as string;
-    const target = page.locator(`[data-pid="${middle}"]`);
+    const target = page.locator(`.ProseMirror [data-pid="${middle}"]`);
     await target.scrollIntoViewIfNeeded();
     await target.click();
     await page.keyboard.press('End');
