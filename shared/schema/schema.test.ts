@@ -28,7 +28,6 @@ import {
 } from './test-builder.ts';
 import { JSDOM } from 'jsdom';
 
-
 const parser = DOMParser.fromSchema(schema);
 const serializer = DOMSerializer.fromSchema(schema);
 
