@@ -62,7 +62,17 @@ export const SYNC_CLOSE = {
   upgradeRequired: { code: 4426, reason: 'Please update Penholder: this server needs a newer version' },
   /** The account was disabled by the secretariat. */
   disabled: { code: 4423, reason: 'Account disabled' },
+  /** The server could not store a change (e.g. its disk is full); the client keeps it and sends it again. */
+  storeFailed: { code: 4507, reason: 'The server could not save the change (its disk may be full); it will be sent again' },
+  /** The server could not read a document from its store. */
+  loadFailed: { code: 4500, reason: 'The server could not read this document; try again later' },
 } as const;
+
+/** The close reason whose code is `code`, or null for a code the server does not use. */
+export function syncCloseByCode(code: number): (typeof SYNC_CLOSE)[keyof typeof SYNC_CLOSE] | null {
+  for (const entry of Object.values(SYNC_CLOSE)) if (entry.code === code) return entry;
+  return null;
+}
 
 /** The query parameter on the WebSocket URL that carries the client's SCHEMA_VERSION. */
 export const SCHEMA_VERSION_PARAM = 'schema';

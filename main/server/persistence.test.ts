@@ -1,0 +1,172 @@
+import * as decoding from 'lib0/decoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SYNC_CLOSE } from '../../shared/sync.ts';
+import { MESSAGE } from './messages.ts';
+import { STORE_FAILED } from './persistence.ts';
+import { SqliteSyncStore } from './store-sqlite.ts';
+import { startTestServer, typedText, typeInto, waitUntil } from './test-support.ts';
+import type { TestServer } from './test-support.ts';
+
+const DOC = 'ga-res-79';
+let t: TestServer;
+let chairToken: string;
+let readers: SqliteSyncStore[] = [];
+
+beforeEach(async () => {
+  t = await startTestServer();
+  await t.server.store.putDocument(DOC, 'Draft resolution on oceans');
+  await t.server.store.putDocument('other-doc', 'Another negotiation');
+  t.account('chair1', 'chair');
+  t.account('obs1', 'observer');
+  chairToken = (await t.signIn('chair1')).token;
+});
+
+afterEach(async () => {
+  for (const reader of readers) await reader.close();
+  readers = [];
+  await t.close();
+});
+
+/** A second store on the same folder: it reads what is committed on disk, not the server's memory. */
+function diskReader(): SqliteSyncStore {
+  const reader = SqliteSyncStore.open(t.dataDir);
+  readers.push(reader);
+  return reader;
+}
+
+/** Reads a Y.Doc's text synchronously from disk (SqliteSyncStore.load does its reading before it returns). */
+function textOnDisk(reader: SqliteSyncStore, docName: string): Promise<string> {
+  return reader.load(docName).then((state) => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    return typedText(doc);
+  });
+}
+
+/** Caps a document's file at its current size (null lifts the cap), so the next append fails as on a full disk. */
+function limitDisk(documentId: string, extraPages: number | null): void {
+  const store = t.server.store as SqliteSyncStore;
+  const id = store.workspaceIdOf(documentId);
+  if (id === null) throw new Error(`${documentId} is not published`);
+  store.workspace.limitDiskForTest(id, extraPages);
+}
+
+describe('persistence', () => {
+  it('has every update on disk when its acknowledgement arrives (not only after the debounced store)', async () => {
+    const raw = await t.raw();
+    await raw.authenticate(`${DOC}/text`, chairToken);
+    raw.syncStep1(`${DOC}/text`);
+    await raw.waitFor((m) => m.kind === 'sync' && m.step === 1);
+    const reader = diskReader();
+
+    // Read the disk the moment each acknowledgement arrives, before anything else can run.
+    const onDiskAtAck: Array<Promise<string>> = [];
+    raw.ws.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (data.length < 2) return;
+      decoding.readVarString(decoder);
+      const isAck = decoding.readVarUint(decoder) === MESSAGE.syncStatus && decoding.readVarInt(decoder) === 1;
+      if (isAck) onDiskAtAck.push(textOnDisk(reader, `${DOC}/text`));
+    });
+    const local = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    local.on('update', (update: Uint8Array) => updates.push(update));
+    const sentence = 'Recalling its resolution';
+    typeInto(local, sentence);
+    for (const [index, update] of updates.entries()) {
+      const acks = onDiskAtAck.length;
+      raw.update(`${DOC}/text`, update);
+      await waitUntil(() => onDiskAtAck.length > acks, `update ${index} is acknowledged`);
+    }
+    const seen = await Promise.all(onDiskAtAck);
+    // The first update creates the paragraph; after that each ack finds its character already on disk.
+    expect(seen.at(-1)).toBe(sentence);
+    expect(seen.slice(1)).toEqual([...sentence].map((_, i) => sentence.slice(0, i + 1)));
+  });
+
+  it('serves the stored Y.Docs after a restart', async () => {
+    const chair = t.provider({ name: `${DOC}/chair`, token: chairToken });
+    await chair.synced();
+    chair.doc.getMap('statuses').set('p-1', 'agreed ad ref');
+    await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'the change is acknowledged');
+    const dataDir = t.dataDir;
+    await t.server.close();
+
+    const again = await startTestServer({ dataDir });
+    try {
+      const token = (await again.signIn('chair1')).token;
+      const reader = again.provider({ name: `${DOC}/chair`, token });
+      await reader.synced();
+      expect(reader.doc.getMap('statuses').get('p-1')).toBe('agreed ad ref');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses an update it cannot store (full disk): not applied, not stored, not broadcast; the socket is closed 4507', async () => {
+    const observerToken = (await t.signIn('obs1')).token;
+    const observer = t.provider({ name: `${DOC}/text`, token: observerToken });
+    await observer.synced();
+
+    const writer = await t.raw();
+    await writer.authenticate(`${DOC}/text`, chairToken);
+    const local = new Y.Doc();
+    typeInto(local, 'A');
+    writer.update(`${DOC}/text`, Y.encodeStateAsUpdate(local));
+    await writer.waitFor((m) => m.kind === 'sync-status' && m.applied);
+
+    limitDisk(DOC, 0);
+    const big = new Y.Doc();
+    Y.applyUpdate(big, Y.encodeStateAsUpdate(local));
+    const before = Y.encodeStateVector(big);
+    typeInto(big, 'x'.repeat(200_000));
+    writer.update(`${DOC}/text`, Y.encodeStateAsUpdate(big, before));
+    expect(await writer.closed).toEqual({ code: STORE_FAILED.code, reason: STORE_FAILED.reason });
+    expect(writer.received.filter((m) => m.kind === 'sync-status')).toHaveLength(1);
+
+    // Another document (another file) is served meanwhile.
+    const other = t.provider({ name: 'other-doc/text', token: chairToken });
+    await other.synced();
+    typeInto(other.doc, 'still working');
+    await waitUntil(() => !other.provider.hasUnsyncedChanges, 'the other document is acknowledged');
+
+    // Room again: a later change arrives at the observer, and the refused one never did (broadcasts keep order).
+    limitDisk(DOC, null);
+    const writer2 = await t.raw();
+    await writer2.authenticate(`${DOC}/text`, chairToken);
+    const marker = new Y.Doc();
+    Y.applyUpdate(marker, Y.encodeStateAsUpdate(local));
+    const markerBefore = Y.encodeStateVector(marker);
+    typeInto(marker, 'B');
+    writer2.update(`${DOC}/text`, Y.encodeStateAsUpdate(marker, markerBefore));
+    await waitUntil(() => typedText(observer.doc).includes('B'), 'the observer receives the later change');
+    expect(typedText(observer.doc)).toBe('AB');
+    expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('AB');
+    expect(t.logs.find((entry) => entry.event === 'store.error')).toMatchObject({ op: 'append', doc: `${DOC}/text`, code: 4507, name: 'chair1' });
+  });
+
+  it('gets a refused change from the client again once there is room (the provider resends on reconnect)', async () => {
+    const chair = t.provider({ name: `${DOC}/text`, token: chairToken });
+    await chair.synced();
+    typeInto(chair.doc, 'Saved. ');
+    await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'the first change is acknowledged');
+    limitDisk(DOC, 0);
+    typeInto(chair.doc, 'y'.repeat(100_000));
+    await waitUntil(() => chair.closes.some((close) => close.code === STORE_FAILED.code), 'the socket is closed 4507');
+    limitDisk(DOC, null);
+    await waitUntil(() => !chair.provider.hasUnsyncedChanges && chair.provider.isSynced, 'the client has resent its change', 30_000);
+    expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe(`Saved. ${'y'.repeat(100_000)}`);
+  });
+
+  it('does not store what a read-only connection sends', async () => {
+    const observerToken = (await t.signIn('obs1')).token;
+    const raw = await t.raw();
+    await raw.authenticate(`${DOC}/text`, observerToken);
+    const forged = new Y.Doc();
+    typeInto(forged, 'not from the chair');
+    raw.update(`${DOC}/text`, Y.encodeStateAsUpdate(forged));
+    expect((await raw.closed).code).toBe(SYNC_CLOSE.forbidden.code);
+    expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('');
+  });
+});

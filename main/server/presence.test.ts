@@ -1,0 +1,92 @@
+import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PresenceMessage, PresentUser } from './presence.ts';
+import { NodeWebSocket, startTestServer, waitUntil } from './test-support.ts';
+import type { TestServer, TestProvider } from './test-support.ts';
+
+const DOC = 'ga-res-79';
+let t: TestServer;
+const tokens: Record<string, string> = {};
+
+beforeEach(async () => {
+  t = await startTestServer();
+  await t.server.store.putDocument(DOC, 'Oceans');
+  await t.server.store.putDocument('other-doc', 'Elsewhere');
+  t.account('chair1', 'chair');
+  t.account('fra1', 'delegation', { delegation: 'FRA' });
+  t.account('obs1', 'observer');
+  for (const name of ['chair1', 'fra1', 'obs1']) tokens[name] = (await t.signIn(name)).token;
+});
+
+afterEach(async () => {
+  await t.close();
+});
+
+/** The last presence list a provider received. */
+function lastPresence(provider: TestProvider): PresentUser[] | null {
+  const last = provider.stateless.map((payload) => JSON.parse(payload) as PresenceMessage).filter((m) => m.type === 'presence').at(-1);
+  return last?.users ?? null;
+}
+
+function names(provider: TestProvider): string {
+  return (lastPresence(provider) ?? []).map((user) => `${user.name}:${user.connections}`).join(',');
+}
+
+describe('presence', () => {
+  it('sends the signed-in users of every Y.Doc of D on D/text, once on connect and on every change', async () => {
+    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.synced();
+    await waitUntil(() => names(chair) === 'chair1:1', 'the chair sees itself');
+
+    // A delegation on its own Y.Doc only (not on the text) is present on D.
+    const fra = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string });
+    await fra.synced();
+    await waitUntil(() => names(chair) === 'chair1:1,fra1:1', 'the chair sees the delegation');
+    expect(lastPresence(chair)).toEqual([
+      { name: 'chair1', role: 'chair', delegation: null, connections: 1 },
+      { name: 'fra1', role: 'delegation', delegation: 'FRA', connections: 1 },
+    ]);
+    // Not sent on the delegation's own Y.Doc.
+    expect(fra.stateless).toEqual([]);
+
+    // A second client of the same delegate counts as a second connection; its Y.Docs on one socket count once.
+    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: NodeWebSocket });
+    const fraText = t.provider({ name: `${DOC}/text`, token: tokens.fra1 as string, socket });
+    const fraChair = t.provider({ name: `${DOC}/chair`, token: tokens.fra1 as string, socket });
+    await Promise.all([fraText.synced(), fraChair.synced()]);
+    await waitUntil(() => names(chair) === 'chair1:1,fra1:2', 'two connections of fra1');
+    // The new D/text connection got the current list on connect.
+    await waitUntil(() => names(fraText) === 'chair1:1,fra1:2', 'the new connection has the list');
+
+    // A user on another document is not present on D.
+    const elsewhere = t.provider({ name: 'other-doc/text', token: tokens.obs1 as string });
+    await elsewhere.synced();
+    await waitUntil(() => names(elsewhere) === 'obs1:1', 'the observer sees its own document');
+
+    fraText.destroy();
+    fraChair.destroy();
+    socket.destroy();
+    await waitUntil(() => names(chair) === 'chair1:1,fra1:1', 'the second client left');
+    fra.destroy();
+    await waitUntil(() => names(chair) === 'chair1:1', 'the delegation left');
+    expect(chair.stateless.every((payload) => !payload.includes('obs1'))).toBe(true);
+  });
+
+  it('does not repeat an unchanged list', async () => {
+    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.synced();
+    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: NodeWebSocket });
+    const text = t.provider({ name: `${DOC}/text`, token: tokens.obs1 as string, socket });
+    await text.synced();
+    await waitUntil(() => names(chair) === 'chair1:1,obs1:1', 'the observer is present');
+    const sent = chair.stateless.length;
+    // The observer opens another Y.Doc on the same socket: same users, same counts.
+    const chairDoc = t.provider({ name: `${DOC}/chair`, token: tokens.obs1 as string, socket });
+    await chairDoc.synced();
+    // A marker change that does alter the list, to know everything before it has arrived.
+    const fra = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string });
+    await fra.synced();
+    await waitUntil(() => names(chair) === 'chair1:1,fra1:1,obs1:1', 'fra1 is present');
+    expect(chair.stateless.length).toBe(sent + 1);
+  });
+});
