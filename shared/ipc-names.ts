@@ -17,6 +17,20 @@ export const ipcOperationNames = [
   'getAppInfo',
   'setLastOpened',
   'openExternal',
+  'listServers',
+  'addServer',
+  'removeServer',
+  'signIn',
+  'signOut',
+  'getAccessToken',
+  'listRemoteDocuments',
+  'openRemoteDocument',
+  'publishDocument',
+  'listNetworkInterfaces',
+  'startHosting',
+  'stopHosting',
+  'hostingStatus',
+  'hostAddAccount',
 ] as const;
 
 /** The name of one IPC operation. */

@@ -41,6 +41,45 @@ const bytesSchema = z
   .refine((b) => b.byteLength > 0, 'an update cannot be empty')
   .refine((b) => b.byteLength <= MAX_UPDATE_BYTES, `an update is at most ${MAX_UPDATE_BYTES} bytes`);
 
+/** Longest server address accepted. */
+export const MAX_SERVER_URL_LENGTH = 2048;
+
+/**
+ * A sync server's address as a person types it: ws, wss, http or https. Main parses it fully (no user name or
+ * password, a host) and answers with the canonical form, {@link RemoteServer.url}, which every later request uses.
+ */
+export const serverUrlSchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'a server address cannot be empty')
+      .max(MAX_SERVER_URL_LENGTH, `a server address is at most ${MAX_SERVER_URL_LENGTH} characters`)
+      .regex(/^(wss?|https?):\/\/\S+$/i, 'a server address starts with ws://, wss://, http:// or https://'),
+  );
+
+/** The name of an account on a sync server, as the secretariat created it. */
+export const accountNameSchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'a name cannot be empty').max(100, 'a name is at most 100 characters'));
+
+/** A password as typed; never trimmed (spaces may be part of it). */
+export const passwordSchema = z.string().min(1, 'a password cannot be empty').max(1024, 'a password is at most 1024 characters');
+
+/** A delegation or group code (as in `D/d/<CODE>`): 2 to 16 capital letters, digits, dashes or underscores. */
+export const delegationCodeSchema = z.string().regex(/^[A-Z0-9_-]{2,16}$/, 'a delegation code is 2 to 16 capital letters, digits, dashes or underscores');
+
+/** A sync-server role (shared/sync.ts roles). */
+export const roleSchema = z.enum(['chair', 'delegation', 'secretariat', 'observer']);
+
+/** An IPv4 or IPv6 address the host may bind its sync server to; main checks it belongs to this machine. */
+export const bindAddressSchema = z
+  .string()
+  .max(64, 'an address is at most 64 characters')
+  .regex(/^[0-9a-fA-F.:]+$/, 'an address is an IPv4 or IPv6 address such as 127.0.0.1');
+
 /** Request schemas, one per operation; the keys are the operation names the preload exposes. */
 export const ipcRequestSchemas = {
   /** Lists documents: the live ones, or those in the trash. */
@@ -67,6 +106,52 @@ export const ipcRequestSchemas = {
   setLastOpened: z.object({ id: documentIdSchema.nullable() }).strict(),
   /** Opens an http, https or mailto link in the system browser; anything else is refused. */
   openExternal: z.object({ url: z.string().max(4096) }).strict(),
+  /** The sync servers this app knows, with who is signed in to each; no network. */
+  listServers: z.object({}).strict(),
+  /** Checks an address is a Penholder server of a compatible version (GET /api/info) and remembers it. */
+  addServer: z.object({ url: serverUrlSchema }).strict(),
+  /** Forgets a server and signs out of it; local mirrors of its documents stay (marked remote). */
+  removeServer: z.object({ serverUrl: serverUrlSchema }).strict(),
+  /** Signs in (adding the server if new); main keeps the refresh token, the renderer gets a short-lived access token. */
+  signIn: z.object({ serverUrl: serverUrlSchema, name: accountNameSchema, password: passwordSchema }).strict(),
+  /** Forgets the credentials of one server (this device only). */
+  signOut: z.object({ serverUrl: serverUrlSchema }).strict(),
+  /**
+   * A valid access token for the provider, refreshed by main when near expiry (or always, with forceRefresh: after
+   * the server closed the socket with 4401); `signed-out` when the refresh is refused.
+   */
+  getAccessToken: z.object({ serverUrl: serverUrlSchema, forceRefresh: z.boolean().optional() }).strict(),
+  /** The documents the signed-in account may open on a server (GET /api/documents). */
+  listRemoteDocuments: z.object({ serverUrl: serverUrlSchema }).strict(),
+  /** The local document mirroring a remote one, created (empty, marked remote) on first open. */
+  openRemoteDocument: z.object({ serverUrl: serverUrlSchema, documentId: documentIdSchema, title: documentTitleSchema }).strict(),
+  /** Registers a local document on a server (chair only) and marks it as a mirror of it. */
+  publishDocument: z.object({ id: documentIdSchema, serverUrl: serverUrlSchema }).strict(),
+  /** This machine's network interfaces, for choosing where a hosted session listens. */
+  listNetworkInterfaces: z.object({}).strict(),
+  /** Starts a sync server in this app (127.0.0.1 unless another address of this machine is chosen) and signs the host in as chair. */
+  startHosting: z
+    .object({
+      bindAddress: bindAddressSchema.optional(),
+      port: z.number().int('a port is a whole number').min(0, 'a port is 0 to 65535').max(65535, 'a port is 0 to 65535').optional(),
+      hostName: accountNameSchema.optional(),
+    })
+    .strict(),
+  /** Stops the hosted sync server and frees its port; its data stays under the workspace. */
+  stopHosting: z.object({}).strict(),
+  /** Whether this app hosts a session, where, and its accounts. */
+  hostingStatus: z.object({}).strict(),
+  /** Adds an account to the hosted server (all its documents granted); a password is generated when none is given. */
+  hostAddAccount: z
+    .object({
+      name: accountNameSchema,
+      role: roleSchema,
+      delegation: delegationCodeSchema.nullable().optional(),
+      password: passwordSchema.optional(),
+    })
+    .strict()
+    .refine((r) => r.role !== 'delegation' || (r.delegation ?? null) !== null, { message: 'a delegation account needs its delegation code', path: ['delegation'] })
+    .refine((r) => r.role === 'delegation' || (r.delegation ?? null) === null, { message: 'only a delegation account has a delegation code', path: ['delegation'] }),
 } as const satisfies Record<IpcOperationName, z.ZodType>;
 
 /** The name of one IPC operation. */
@@ -90,6 +175,97 @@ export interface DocumentSummary {
   sizeBytes: number;
   /** When it was moved to the trash; null while it is live. */
   trashedAt: number | null;
+  /** Set when this local document mirrors a document on a sync server; null for a purely local one. */
+  remote: RemoteLink | null;
+}
+
+/** Which server document a local document mirrors. */
+export interface RemoteLink {
+  /** The server's canonical address ({@link RemoteServer.url}). */
+  serverUrl: string;
+  /** The document's id on that server. */
+  documentId: string;
+}
+
+/** An account as the sync server describes it. */
+export interface RemoteAccount {
+  name: string;
+  role: 'chair' | 'delegation' | 'secretariat' | 'observer';
+  /** The delegation or group code, for role 'delegation'; null otherwise. */
+  delegation: string | null;
+}
+
+/** A sync server this app knows. */
+export interface RemoteServer {
+  /** Canonical address, `http(s)://host:port` (plus a path prefix if any, no trailing slash): the id in every request. */
+  url: string;
+  /** What HocuspocusProvider connects to: `ws(s)://host:port/?schema=<SCHEMA_VERSION>`. */
+  wsUrl: string;
+  /** The server's own id (GET /api/info), as last seen. */
+  serverId: string;
+  /** The server's document schema version, as last seen. */
+  schemaVersion: number;
+  /** Who is signed in from this device; null when signed out. */
+  account: RemoteAccount | null;
+  /** False when credentials live in memory only (no OS keychain, or the web build): a restart signs out. */
+  credentialsPersist: boolean;
+  /** True for the server this app hosts itself. */
+  hosted: boolean;
+}
+
+/** Answer of signIn and getAccessToken. */
+export interface RemoteSession {
+  server: RemoteServer;
+  account: RemoteAccount;
+  /** A short-lived bearer token for the WebSocket (the provider's `token`) ; never the refresh token. */
+  accessToken: string;
+  /** When the access token expires, ms since the epoch; ask getAccessToken again before then. */
+  expiresAt: number;
+}
+
+/** One document on a server, as GET /api/documents lists it. */
+export interface RemoteDocumentSummary {
+  /** Its id on the server. */
+  id: string;
+  title: string;
+  /** Last change on the server, ms since the epoch. */
+  updatedAt: number;
+  /** The local document mirroring it, if it was opened (or published) from this workspace. */
+  localId: string | null;
+}
+
+/** One address of this machine the hosted server could listen on. */
+export interface NetworkInterfaceInfo {
+  /** The interface's name, e.g. `eth0`, `Wi-Fi`, `lo`. */
+  name: string;
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  /** True for the loopback interface: reachable from this computer only. */
+  internal: boolean;
+}
+
+/** An account on the hosted server. */
+export interface HostedAccount {
+  name: string;
+  role: 'chair' | 'delegation' | 'secretariat' | 'observer';
+  delegation: string | null;
+  disabled: boolean;
+}
+
+/** The hosted session, running or not. */
+export interface HostingStatus {
+  running: boolean;
+  /** The address bound, e.g. 127.0.0.1 or the room's LAN address; null when stopped. */
+  bindAddress: string | null;
+  port: number | null;
+  /** The hosted server's canonical address (signIn/publishDocument/... take it as serverUrl); null when stopped. */
+  serverUrl: string | null;
+  /** The addresses to give delegates (`http://192.168.1.20:4321`), one per chosen interface; empty when stopped. */
+  addresses: string[];
+  /** The host's own chair account. */
+  hostAccount: string | null;
+  /** Every account on the hosted server (no passwords). */
+  accounts: HostedAccount[];
 }
 
 /** A file that could not be opened and was moved aside, never overwritten. */
@@ -131,6 +307,21 @@ export interface IpcResponses {
   getAppInfo: AppInfo;
   setLastOpened: null;
   openExternal: { opened: boolean; reason?: string };
+  listServers: RemoteServer[];
+  addServer: RemoteServer;
+  removeServer: null;
+  signIn: RemoteSession;
+  signOut: null;
+  getAccessToken: RemoteSession;
+  listRemoteDocuments: RemoteDocumentSummary[];
+  openRemoteDocument: DocumentSummary;
+  publishDocument: DocumentSummary;
+  listNetworkInterfaces: NetworkInterfaceInfo[];
+  startHosting: HostingStatus;
+  stopHosting: HostingStatus;
+  hostingStatus: HostingStatus;
+  /** The account and its password (the given one, or the generated one to hand to the delegate). */
+  hostAddAccount: { account: HostedAccount; password: string };
 }
 
 /** The request type of an operation, inferred from its schema (the parsed, trimmed form). */
@@ -145,7 +336,27 @@ export type IpcResponse<K extends IpcOperation> = IpcResponses[K];
 /** Why an operation failed, in a form that survives structured clone and JSON. */
 export interface IpcError {
   /** A stable code the UI can branch on. */
-  code: 'invalid-request' | 'not-found' | 'storage' | 'disk-full' | 'forbidden' | 'internal';
+  code:
+    | 'invalid-request'
+    | 'not-found'
+    | 'storage'
+    | 'disk-full'
+    | 'forbidden'
+    | 'internal'
+    /** Sync server: the name or password is wrong (or the account is disabled). */
+    | 'wrong-password'
+    /** Sync server: no credentials for this server, or the refresh was refused: sign in again. */
+    | 'signed-out'
+    /** Sync server: cannot be reached (offline, wrong address, refused, timed out). */
+    | 'unreachable'
+    /** Sync server: something answers at that address, but it is not a Penholder server. */
+    | 'not-penholder'
+    /** Sync server: its schema version differs from this app's; the message says which side must update. */
+    | 'version-mismatch'
+    /** Sync server: answered with an error this app did not expect. */
+    | 'server-error'
+    /** Hosting: the port is taken or the address cannot be bound. */
+    | 'address-in-use';
   /** A sentence for a person. */
   message: string;
 }

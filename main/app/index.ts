@@ -7,17 +7,20 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMain
 import { ipcChannel, ipcOperations, type IpcResult } from '../../shared/ipc.ts';
 import { Workspace } from '../storage/index.ts';
 import { createIpcHandlers, type IpcHandlers } from '../services/handlers.ts';
+import { createSyncServices, type SyncServices } from '../services/syncServices.ts';
 import { ensureFirstRun } from '../services/firstRun.ts';
 import { contentSecurityPolicy } from '../services/csp.ts';
 import { checkExternalLink } from '../services/links.ts';
 import { APP_ENTRY_URL, isAppUrl, registerAppSchemePrivileges, serveAppScheme } from './appProtocol.ts';
 import { buildApplicationMenu } from './menu.ts';
+import { openCredentialVault } from './credentials.ts';
 
 /** Set by `electron-vite dev` to the renderer's dev server; absent in a built app. */
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const dev = !app.isPackaged;
 const windows = new Set<BrowserWindow>();
 let workspace: Workspace | null = null;
+let sync: SyncServices | null = null;
 
 registerAppSchemePrivileges();
 app.enableSandbox();
@@ -33,20 +36,31 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  app.whenReady().then(start, fail);
+  app.whenReady().then(start).catch(fail);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
     if (workspace && windows.size === 0) createWindow();
   });
-  app.on('will-quit', () => {
+  app.on('will-quit', (event) => {
+    const running = sync;
+    if (running) {
+      // A hosted session writes into the workspace: stop it (freeing its port) before the workspace closes.
+      sync = null;
+      event.preventDefault();
+      running
+        .close()
+        .catch((error: unknown) => console.error(`[penholder] the hosted session did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => app.quit());
+      return;
+    }
     workspace?.close();
     workspace = null;
   });
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
   workspace = Workspace.open(join(app.getPath('userData'), 'workspace'));
   for (const problem of workspace.problems) {
@@ -57,8 +71,11 @@ function start(): void {
   } catch (error) {
     console.error(`[penholder] first run failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const log = (message: string): void => console.error(message);
+  sync = createSyncServices({ workspace, vault: await openCredentialVault(log), log });
   const handlers = createIpcHandlers({
     workspace,
+    sync,
     shell: 'electron',
     version: app.getVersion(),
     openExternal: (url) => shell.openExternal(url),

@@ -27,7 +27,11 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     ['style-src-attr', ["'unsafe-inline'"]],
     ['img-src', ["'self'", 'data:', 'blob:']],
     ['font-src', ["'self'", 'data:']],
-    ['connect-src', ["'self'", ...(options.connectSrc ?? []), ...(dev ? ['ws://localhost:*', 'ws://127.0.0.1:*'] : [])]],
+    // ws: and wss: let the renderer's HocuspocusProvider reach whichever sync server the person chose; the set
+    // of servers is not known when the page loads. Every HTTP call to a server goes through main instead (so
+    // the refresh token never reaches the page), and script-src stays 'self', so injected script cannot run
+    // to abuse the wider connect-src.
+    ['connect-src', ["'self'", ...(options.connectSrc ?? []), 'ws:', 'wss:', ...(dev ? ['ws://localhost:*', 'ws://127.0.0.1:*'] : [])]],
     ['worker-src', ["'self'", 'blob:']],
     ['manifest-src', ["'self'"]],
     ['media-src', ["'none'"]],

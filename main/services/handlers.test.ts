@@ -221,6 +221,36 @@ describe('invalid requests', () => {
     ['setLastOpened', { id: 'has spaces' }, '"id"'],
     ['openExternal', { url: 12 }, '"url"'],
     ['openExternal', { url: `https://example.org/${'a'.repeat(5000)}` }, '"url"'],
+    ['listServers', { all: true }, 'all'],
+    ['addServer', {}, '"url"'],
+    ['addServer', { url: 'ftp://example.org' }, '"url"'],
+    ['addServer', { url: '   ' }, '"url"'],
+    ['addServer', { url: `https://example.org/${'a'.repeat(3000)}` }, '"url"'],
+    ['removeServer', { serverUrl: 42 }, '"serverUrl"'],
+    ['signIn', { serverUrl: 'ws://127.0.0.1:1', name: '  ', password: 'secret-password' }, '"name"'],
+    ['signIn', { serverUrl: 'ws://127.0.0.1:1', name: 'Chair', password: '' }, '"password"'],
+    ['signIn', { serverUrl: 'ws://127.0.0.1:1', name: 'Chair', password: 12345678 }, '"password"'],
+    ['signIn', { serverUrl: 'ws://127.0.0.1:1', name: 'Chair', password: 'x', refreshToken: 'y' }, 'refreshToken'],
+    ['signOut', {}, '"serverUrl"'],
+    ['getAccessToken', { serverUrl: 'javascript:alert(1)' }, '"serverUrl"'],
+    ['listRemoteDocuments', { serverUrl: null }, '"serverUrl"'],
+    ['openRemoteDocument', { serverUrl: 'ws://127.0.0.1:1', documentId: '../../etc', title: 'x' }, '"documentId"'],
+    ['openRemoteDocument', { serverUrl: 'ws://127.0.0.1:1', documentId: 'doc-1', title: '' }, '"title"'],
+    ['publishDocument', { id: 'ABC', serverUrl: 'ws://127.0.0.1:1' }, '"id"'],
+    ['publishDocument', { id: 'doc-1' }, '"serverUrl"'],
+    ['listNetworkInterfaces', null, 'the request'],
+    ['startHosting', { port: 70000 }, '"port"'],
+    ['startHosting', { port: 1.5 }, '"port"'],
+    ['startHosting', { bindAddress: 'evil host; rm -rf' }, '"bindAddress"'],
+    ['startHosting', { hostName: '' }, '"hostName"'],
+    ['startHosting', { dataDir: '/etc' }, 'dataDir'],
+    ['stopHosting', [], 'the request'],
+    ['hostingStatus', { verbose: 1 }, 'verbose'],
+    ['hostAddAccount', { name: 'France', role: 'delegation' }, '"delegation"'],
+    ['hostAddAccount', { name: 'France', role: 'delegation', delegation: 'fra' }, '"delegation"'],
+    ['hostAddAccount', { name: 'Bureau', role: 'chair', delegation: 'FRA' }, '"delegation"'],
+    ['hostAddAccount', { name: 'King', role: 'king' }, '"role"'],
+    ['hostAddAccount', { name: 'France', role: 'observer', password: '' }, '"password"'],
   ];
 
   // Labels summarize bytes: printing a 16 MB buffer in a test name would flood the report.
@@ -242,6 +272,18 @@ describe('invalid requests', () => {
     expect(snapshot()).toEqual(before);
     expect(opened).toEqual([]);
     expect(ok(await handlers.listDocuments({ trashed: false })).map((d) => d.title)).toEqual(['Existing']);
+  });
+});
+
+describe('sync server requests checked in main', () => {
+  it.each([
+    ['ws://chair:secret@127.0.0.1:1', /name or password/],
+    ['http://[::1', /not a server address/],
+  ])('refuses the address %j before any network call, and remembers nothing', async (url, reason) => {
+    const result = await handlers.signIn({ serverUrl: url, name: 'Chair', password: 'secret-password' });
+    expect(result.ok ? 'ok' : result.error.code).toBe('invalid-request');
+    if (!result.ok) expect(result.error.message).toMatch(reason);
+    expect(ok(await handlers.listServers({}))).toEqual([]);
   });
 });
 

@@ -20,6 +20,10 @@ import { TEXT_YDOC } from '../../shared/model/ydocs.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { StorageError, type Workspace } from '../storage/index.ts';
 import { LAST_OPENED_SETTING } from './settings.ts';
+import { ServiceError } from './errors.ts';
+import { listNetworkInterfaces } from './hosting.ts';
+import { parseServerAddress } from './serverAddress.ts';
+import { createSyncServices, type SyncServices } from './syncServices.ts';
 import { checkExternalLink } from './links.ts';
 import { blankUpdate, defaultResourcesDir, sampleUpdate } from './sample.ts';
 
@@ -35,6 +39,11 @@ export interface IpcHandlerContext {
   resourcesDir?: string;
   /** Where failures are reported; never given document text. Defaults to console.error. */
   log?: (message: string) => void;
+  /**
+   * Sign-in, remote documents and hosting. The shells build it (with their credential vault) and close it on
+   * shutdown; when omitted, one with an in-memory vault is made here, and nothing stops its hosted session.
+   */
+  sync?: SyncServices;
 }
 
 /** One handler per operation; the mapped type keeps each handler's answer tied to its operation. */
@@ -47,17 +56,7 @@ type Operations = {
   [K in IpcOperation]: (request: IpcParsedRequest<K>) => IpcResponse<K> | Promise<IpcResponse<K>>;
 };
 
-/** An error raised by the services themselves with a code and a sentence meant for a person. */
-export class ServiceError extends Error {
-  /** The IpcError code the renderer receives. */
-  readonly code: IpcError['code'];
-
-  constructor(code: IpcError['code'], message: string) {
-    super(message);
-    this.name = 'ServiceError';
-    this.code = code;
-  }
-}
+export { ServiceError } from './errors.ts';
 
 const STORAGE_CODES: Record<StorageError['code'], IpcError['code']> = {
   'not-found': 'not-found',
@@ -72,6 +71,8 @@ export function createIpcHandlers(ctx: IpcHandlerContext): IpcHandlers {
   const { workspace } = ctx;
   const log = ctx.log ?? ((message: string) => console.error(message));
   const resourcesDir = ctx.resourcesDir ?? defaultResourcesDir();
+  const sync = ctx.sync ?? createSyncServices({ workspace, log });
+  const { remote, hosting } = sync;
 
   const initialText = (template: 'blank' | 'sample', title: string): Uint8Array => {
     try {
@@ -127,6 +128,30 @@ export function createIpcHandlers(ctx: IpcHandlerContext): IpcHandlers {
       }
       return { opened: true };
     },
+    listServers: () => remote.listServers(),
+    addServer: ({ url }) => remote.addServer(url),
+    removeServer: async ({ serverUrl }) => {
+      const hostedAt = hosting.status().serverUrl;
+      if (hostedAt !== null && parseServerAddress(serverUrl).url === hostedAt) {
+        throw new ServiceError('invalid-request', 'This is the session you are hosting; stop hosting before removing it.');
+      }
+      await remote.removeServer(serverUrl);
+      return null;
+    },
+    signIn: ({ serverUrl, name, password }) => remote.signIn(serverUrl, name, password),
+    signOut: async ({ serverUrl }) => {
+      await remote.signOut(serverUrl);
+      return null;
+    },
+    getAccessToken: ({ serverUrl, forceRefresh }) => remote.getAccessToken(serverUrl, { forceRefresh }),
+    listRemoteDocuments: ({ serverUrl }) => remote.listRemoteDocuments(serverUrl),
+    openRemoteDocument: ({ serverUrl, documentId, title }) => remote.openRemoteDocument(serverUrl, documentId, title),
+    publishDocument: ({ id, serverUrl }) => remote.publishDocument(id, serverUrl),
+    listNetworkInterfaces: () => listNetworkInterfaces(),
+    startHosting: (request) => hosting.start(request),
+    stopHosting: () => hosting.stop(),
+    hostingStatus: () => hosting.status(),
+    hostAddAccount: (request) => hosting.addAccount(request),
   };
 
   const handlers = {} as IpcHandlers;

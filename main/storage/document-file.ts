@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import type { RemoteLink } from '../../shared/ipc.ts';
 import { StorageError } from './errors.ts';
 import { fsyncDir, SQLITE_SIDE_SUFFIXES } from './files.ts';
 
@@ -28,6 +29,8 @@ export interface DocumentMeta {
   modifiedAt: number;
   trashedAt: number | null;
   schemaVersion: number;
+  /** The sync-server document this one mirrors; null (or absent in files written before it existed) for a local one. */
+  remote?: RemoteLink | null;
 }
 
 /** One Y.Doc's initial content for a new document file. */
@@ -377,6 +380,9 @@ function metaEntries(fields: Partial<DocumentMeta>): Array<[string, string | nul
   if (fields.modifiedAt !== undefined) entries.push(['modifiedAt', String(fields.modifiedAt)]);
   if (fields.trashedAt !== undefined) entries.push(['trashedAt', fields.trashedAt === null ? null : String(fields.trashedAt)]);
   if (fields.schemaVersion !== undefined) entries.push(['schemaVersion', String(fields.schemaVersion)]);
+  if (fields.remote !== undefined) {
+    entries.push(['remote', fields.remote === null ? null : JSON.stringify({ serverUrl: fields.remote.serverUrl, documentId: fields.remote.documentId })]);
+  }
   return entries;
 }
 
@@ -391,7 +397,24 @@ function parseMeta(rows: Array<{ key: unknown; value: unknown }>): DocumentMeta 
   if (typeof title !== 'string' || title.length === 0) return null;
   if (createdAt === null || modifiedAt === null || schemaVersion === null) return null;
   if (trashedRaw !== null && trashedRaw !== undefined && trashedAt === null) return null;
-  return { title, createdAt, modifiedAt, trashedAt, schemaVersion };
+  return { title, createdAt, modifiedAt, trashedAt, schemaVersion, remote: parseRemote(values.get('remote')) };
+}
+
+/**
+ * The `remote` meta value; anything unreadable counts as "not a mirror" rather than damage, because the document's
+ * content is intact and the link can be made again by opening or publishing it.
+ */
+function parseRemote(value: unknown): RemoteLink | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (parsed === null || typeof parsed !== 'object') return null;
+    const { serverUrl, documentId } = parsed as { serverUrl?: unknown; documentId?: unknown };
+    if (typeof serverUrl !== 'string' || typeof documentId !== 'string' || serverUrl.length === 0 || documentId.length === 0) return null;
+    return { serverUrl, documentId };
+  } catch {
+    return null;
+  }
 }
 
 function toInteger(value: unknown): number | null {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { documentTitleSchema, MAX_TITLE_LENGTH, MAX_UPDATE_BYTES } from '../../shared/ipc.ts';
-import type { DocumentSummary, StorageProblem } from '../../shared/ipc.ts';
+import type { DocumentSummary, RemoteLink, StorageProblem } from '../../shared/ipc.ts';
 import { DocumentFile, DOCUMENT_FILE_EXTENSION, DOCUMENT_FORMAT_VERSION, removeWithSideFiles } from './document-file.ts';
 import type { DocumentMeta, InitialUpdate } from './document-file.ts';
 import { isCorruption, StorageError, toStorageError } from './errors.ts';
@@ -84,8 +84,11 @@ export class Workspace {
     return this.#summary(id, this.#meta(id));
   }
 
-  /** Creates a document, optionally with initial content per Y.Doc, and returns it once it is on disk. */
-  create(title: string, initial: ReadonlyArray<{ ydoc: string; update: Uint8Array }> = []): DocumentSummary {
+  /**
+   * Creates a document, optionally with initial content per Y.Doc and (for a sync-server mirror) its remote link,
+   * and returns it once it is on disk.
+   */
+  create(title: string, initial: ReadonlyArray<{ ydoc: string; update: Uint8Array }> = [], options: { remote?: RemoteLink } = {}): DocumentSummary {
     this.#checkOpen();
     const checkedTitle = parseTitle(title);
     const updates: InitialUpdate[] = initial.map(({ ydoc, update }) => ({ ydoc: checkYDocName(ydoc), update: checkUpdate(update) }));
@@ -99,6 +102,7 @@ export class Workspace {
       modifiedAt: now,
       trashedAt: null,
       schemaVersion: DOCUMENT_FORMAT_VERSION,
+      ...(options.remote ? { remote: { serverUrl: options.remote.serverUrl, documentId: options.remote.documentId } } : {}),
     };
     try {
       DocumentFile.create(this.#fileOf(id), meta, updates);
@@ -118,6 +122,30 @@ export class Workspace {
     meta.title = checkedTitle;
     meta.modifiedAt = modifiedAt;
     return this.#summary(id, meta);
+  }
+
+  /** Marks a document as the local mirror of a sync-server document (or, with null, as purely local again). */
+  setRemote(id: string, remote: RemoteLink | null): DocumentSummary {
+    const meta = this.#meta(id);
+    const link = remote === null ? null : { serverUrl: remote.serverUrl, documentId: remote.documentId };
+    this.#withFile(id, 'linking the document to its server', (file) => file.writeMeta({ remote: link }));
+    meta.remote = link;
+    return this.#summary(id, meta);
+  }
+
+  /** The local document (live or trashed) mirroring a server document, or null when there is none yet. */
+  findRemote(remote: RemoteLink): DocumentSummary | null {
+    this.#checkOpen();
+    let found: DocumentSummary | null = null;
+    for (const [id, meta] of this.#documents) {
+      if (meta.remote?.serverUrl !== remote.serverUrl || meta.remote.documentId !== remote.documentId) continue;
+      const summary = this.#summary(id, meta);
+      // Prefer a live mirror over a trashed one; among equals, the most recently modified.
+      if (found === null || (found.trashedAt !== null && summary.trashedAt === null) || ((found.trashedAt === null) === (summary.trashedAt === null) && summary.modifiedAt > found.modifiedAt)) {
+        found = summary;
+      }
+    }
+    return found;
   }
 
   /** Copies a document under a new id, each Y.Doc compacted to one row; the title defaults to "<title> (copy)". */
@@ -360,6 +388,7 @@ export class Workspace {
       modifiedAt: meta.modifiedAt,
       sizeBytes: sizeOrZero(file) + sizeOrZero(`${file}-wal`),
       trashedAt: meta.trashedAt,
+      remote: meta.remote ?? null,
     };
   }
 

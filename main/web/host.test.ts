@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect as tcpConnect, createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +95,7 @@ describe('static files', () => {
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port} ws: wss:`);
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
 
@@ -226,3 +227,74 @@ describe('bridge calls', () => {
     good.close();
   });
 });
+
+describe('sync servers through the bridge', () => {
+  it('hosts a session, signs the host in, and stops it (freeing the port) when the web host closes', async () => {
+    const other = await startWebHost({ workspaceDir: join(dir, 'workspace-hosting'), port: 0, staticDir: join(dir, 'dist-web'), log: () => {} });
+    let port: number;
+    try {
+      const socket = await new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${other.port}/bridge?token=${encodeURIComponent(other.token)}`, { origin: other.origin });
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+      const status = value(await call(socket, 1, 'startHosting', {})) as { running: boolean; port: number; serverUrl: string };
+      expect(status.running).toBe(true);
+      port = status.port;
+      const servers = value(await call(socket, 2, 'listServers', {})) as Array<{ url: string; hosted: boolean; credentialsPersist: boolean; account: { role: string } | null }>;
+      expect(servers).toEqual([expect.objectContaining({ url: status.serverUrl, hosted: true, credentialsPersist: false, account: expect.objectContaining({ role: 'chair' }) })]);
+      const token = value(await call(socket, 3, 'getAccessToken', { serverUrl: status.serverUrl })) as { accessToken: string };
+      expect(token.accessToken.length).toBeGreaterThan(20);
+      socket.close();
+    } finally {
+      await other.close();
+    }
+    expect(await reachable(port)).toBe(false);
+  });
+
+  it('answers saves while a sign-in still waits for a server that does not answer', async () => {
+    // A server that accepts connections and never answers: the sign-in waits for its timeout.
+    const held: Socket[] = [];
+    const silent = createTcpServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as { port: number }).port;
+    const socket = await connect();
+    try {
+      const created = value(await call(socket, 1, 'createDocument', { title: 'Saved while waiting', template: 'blank' })) as { id: string };
+      const order: string[] = [];
+      const signIn = call(socket, 2, 'signIn', { serverUrl: `http://127.0.0.1:${silentPort}`, name: 'Chair', password: 'chair-password' }).then((r) => {
+        order.push('signIn');
+        return r;
+      });
+      const doc = new Y.Doc();
+      doc.getMap('statuses').set('p1', 'open');
+      const append = call(socket, 3, 'appendUpdate', { id: created.id, ydoc: 'chair', update: Y.encodeStateAsUpdate(doc) }).then((r) => {
+        order.push('appendUpdate');
+        return r;
+      });
+      expect(value(await append)).toMatchObject({ seq: expect.any(Number) });
+      expect(order).toEqual(['appendUpdate']);
+      // Let the sign-in fail now rather than at its timeout: once its connection is in, the server hangs up.
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const held1 of held) held1.destroy();
+      const failed = await signIn;
+      expect(failed.ok ? 'ok' : failed.error.code).toBe('unreachable');
+    } finally {
+      socket.close();
+      for (const held1 of held) held1.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+/** Whether anything accepts TCP connections on 127.0.0.1:port. */
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -15,6 +15,8 @@ import { ipcRequestSchemas, type IpcOperation, type IpcResult } from '../../shar
 import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM, MAX_WIRE_FRAME_BYTES, decodeFrame, encodeFrame } from '../../shared/wire.ts';
 import { Workspace } from '../storage/index.ts';
 import { createIpcHandlers, type IpcHandlers } from '../services/handlers.ts';
+import { MemoryCredentialVault } from '../services/credentials.ts';
+import { createSyncServices } from '../services/syncServices.ts';
 import { ensureFirstRun } from '../services/firstRun.ts';
 import { contentSecurityPolicy } from '../services/csp.ts';
 import { resolveStaticFile } from '../services/staticFiles.ts';
@@ -47,7 +49,7 @@ export interface WebHost {
   origin: string;
   token: string;
   port: number;
-  /** Disconnects every client, stops listening and closes the workspace. */
+  /** Disconnects every client, stops listening, stops a hosted session and closes the workspace. */
   close(): Promise<void>;
 }
 
@@ -67,8 +69,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   } catch (error) {
     log(`[penholder] first run failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // The web build serves tests and local use: sign-ins live in this process's memory only and end with it.
+  const sync = createSyncServices({
+    workspace,
+    vault: new MemoryCredentialVault('The web version keeps sign-ins in memory only: you will have to sign in again after it restarts.'),
+    log,
+  });
   const handlers = createIpcHandlers({
     workspace,
+    sync,
     shell: 'web',
     version: options.version ?? '0.0.0-dev',
     // The host only vets the link; the page opens it itself, since this process has no window of its own.
@@ -104,6 +113,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
     });
   } catch (error) {
+    await sync.close();
     workspace.close();
     throw error;
   }
@@ -121,6 +131,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((done) => wss.close(() => done()));
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      // The hosted session writes into the workspace folder: stop it before the workspace closes.
+      await sync.close();
       workspace.close();
     })();
     return closing;
@@ -154,7 +166,10 @@ function tokensMatch(presented: string | null, token: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Answers one client's frames, one at a time and in order, so appends reach the log in the order sent. */
+/**
+ * Answers one client's frames, one at a time and in order, so appends reach the log in the order sent; calls that
+ * wait on a sync server run beside that queue.
+ */
 function serveBridge(socket: WebSocket, handlers: IpcHandlers, log: (message: string) => void): void {
   let queue: Promise<void> = Promise.resolve();
   // ws reports protocol violations (oversized frames: 1009, bad UTF-8: 1007) here and closes the socket itself.
@@ -180,19 +195,35 @@ function serveBridge(socket: WebSocket, handlers: IpcHandlers, log: (message: st
       socket.close(1008, 'Malformed frame: missing id');
       return;
     }
-    queue = queue
-      .then(async () => {
-        const result: IpcResult<unknown> = isOperation(op)
-          ? await handlers[op](request)
-          : { ok: false, error: { code: 'invalid-request', message: `Unknown operation ${JSON.stringify(String(op)).slice(0, 80)}.` } };
-        if (socket.readyState === WebSocket.OPEN) socket.send(encodeFrame({ id, result }));
-      })
-      .catch((error: unknown) => {
-        // Handlers never throw; this is the transport failing. Keep the chain alive for the next frame.
-        log(`[penholder] web bridge: could not answer a call: ${error instanceof Error ? error.message : String(error)}`);
-      });
+    const answer = async (): Promise<void> => {
+      const result: IpcResult<unknown> = isOperation(op)
+        ? await handlers[op](request)
+        : { ok: false, error: { code: 'invalid-request', message: `Unknown operation ${JSON.stringify(String(op)).slice(0, 80)}.` } };
+      if (socket.readyState === WebSocket.OPEN) socket.send(encodeFrame({ id, result }));
+    };
+    const reportFailure = (error: unknown): void => {
+      // Handlers never throw; this is the transport failing. Keep the chain alive for the next frame.
+      log(`[penholder] web bridge: could not answer a call: ${error instanceof Error ? error.message : String(error)}`);
+    };
+    if (isOperation(op) && NETWORK_OPERATIONS.has(op)) {
+      // A call that waits on a sync server (up to its timeout) must not hold back the saves queued behind it.
+      answer().catch(reportFailure);
+      return;
+    }
+    queue = queue.then(answer).catch(reportFailure);
   });
 }
+
+/** Operations that may wait on a sync server; they are answered as they finish, outside the ordered queue. */
+const NETWORK_OPERATIONS: ReadonlySet<IpcOperation> = new Set<IpcOperation>([
+  'addServer',
+  'signIn',
+  'getAccessToken',
+  'listRemoteDocuments',
+  'publishDocument',
+  'startHosting',
+  'stopHosting',
+]);
 
 function isOperation(op: unknown): op is IpcOperation {
   return typeof op === 'string' && Object.hasOwn(ipcRequestSchemas, op);

@@ -57,6 +57,20 @@ const OPERATIONS = {
   getAppInfo: true,
   setLastOpened: true,
   openExternal: true,
+  listServers: true,
+  addServer: true,
+  removeServer: true,
+  signIn: true,
+  signOut: true,
+  getAccessToken: true,
+  listRemoteDocuments: true,
+  openRemoteDocument: true,
+  publishDocument: true,
+  listNetworkInterfaces: true,
+  startHosting: true,
+  stopHosting: true,
+  hostingStatus: true,
+  hostAddAccount: true,
 } as const satisfies Record<IpcOperation, true>;
 
 const OPEN = 1;
