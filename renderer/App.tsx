@@ -3,15 +3,20 @@
  * the dialogs and messages around them. Talks to main only through renderer/bridge.ts.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppInfo, DocumentSummary, MenuCommand } from '../shared/ipc.ts';
-import { describeError, mainApi, type MainApi } from './bridge.ts';
-import { DocumentSession } from './editor/session.ts';
+import type { AppInfo, DocumentSummary, HostingStatus, MenuCommand, RemoteDocumentSummary, RemoteServer, RemoteSession } from '../shared/ipc.ts';
+import { IpcCallError, describeError, mainApi, type MainApi } from './bridge.ts';
+import { listDocuments, serverLabel } from './collab/documentList.ts';
+import { existingConnection } from './collab/serverConnection.ts';
+import { DocumentSession, subscribeSessions, type SharedOrigin } from './editor/session.ts';
 import type { EditorController } from './editor/editorController.ts';
 import { uniqueTitle } from './format.ts';
 import { EditorArea } from './components/EditorArea.tsx';
 import { Icon } from './components/Icons.tsx';
 import { Modal } from './components/Modal.tsx';
 import { Notices, type Notice } from './components/Notices.tsx';
+import { ConnectDialog } from './components/ConnectDialog.tsx';
+import { HostDialog } from './components/HostDialog.tsx';
+import { PublishDialog } from './components/PublishDialog.tsx';
 import { ProblemsBanner } from './components/ProblemsBanner.tsx';
 import { Sidebar, type SidebarView } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
@@ -20,7 +25,21 @@ const BLANK_TITLE = 'Untitled document';
 const SAMPLE_TITLE = 'Sample negotiation';
 const OUTLINE_SETTING = 'penholder.outlineVisible';
 
-type Dialog = { kind: 'purge'; doc: DocumentSummary } | { kind: 'about' } | null;
+type Dialog =
+  | { kind: 'purge'; doc: DocumentSummary }
+  | { kind: 'about' }
+  | { kind: 'connect'; serverUrl?: string; name?: string }
+  | { kind: 'publish'; doc: DocumentSummary }
+  | { kind: 'host' }
+  | null;
+
+/** How often the servers' document lists are read again while the window is open. */
+const REMOTE_LIST_REFRESH_MS = 30_000;
+
+/** A server a shared document names but this app no longer knows (forgotten): signed out, so read-only. */
+function unknownServer(url: string): RemoteServer {
+  return { url, wsUrl: '', serverId: '', schemaVersion: 0, account: null, credentialsPersist: false, hosted: false };
+}
 
 function readOutlineSetting(): boolean {
   try {
@@ -73,7 +92,15 @@ function Window({ api }: { api: MainApi }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
   const [problemsDismissed, setProblemsDismissed] = useState(false);
+  const [servers, setServers] = useState<RemoteServer[]>([]);
+  const [remoteDocs, setRemoteDocs] = useState<ReadonlyMap<string, RemoteDocumentSummary[]>>(new Map());
+  const [serverProblems, setServerProblems] = useState<ReadonlyMap<string, string>>(new Map());
+  const [hosting, setHosting] = useState(false);
   const sessionRef = useRef<DocumentSession | null>(null);
+  const documentsRef = useRef<DocumentSummary[]>([]);
+  const serversRef = useRef<RemoteServer[]>([]);
+  // The account last signed in on each server, so signing in again only asks for the password.
+  const lastAccountName = useRef(new Map<string, string>());
   const controllerRef = useRef<EditorController | null>(null);
   const openSeq = useRef(0);
   const started = useRef(false);
@@ -90,11 +117,62 @@ function Window({ api }: { api: MainApi }) {
   const refreshLists = useCallback(async (): Promise<DocumentSummary[]> => {
     const [live, trashed] = await Promise.all([api.listDocuments({ trashed: false }), api.listDocuments({ trashed: true })]);
     const sortedLive = [...live].sort(byModified);
+    documentsRef.current = sortedLive;
     setDocuments(sortedLive);
     setTrash([...trashed].sort((a, b) => (b.trashedAt ?? 0) - (a.trashedAt ?? 0)));
     setListsLoaded(true);
     return sortedLive;
   }, [api]);
+
+  /** Where a document is shared and as whom, from the latest lists; null for a purely local document. */
+  const originOf = useCallback((id: string): SharedOrigin | null => {
+    const link = documentsRef.current.find((d) => d.id === id)?.remote ?? null;
+    if (!link) return null;
+    return { server: serversRef.current.find((s) => s.url === link.serverUrl) ?? unknownServer(link.serverUrl), link };
+  }, []);
+
+  /** Reads the known servers and, for each signed-in one, the documents it offers this account. */
+  const refreshServers = useCallback(async (): Promise<RemoteServer[]> => {
+    const known = await api.listServers({});
+    for (const server of known) if (server.account) lastAccountName.current.set(server.url, server.account.name);
+    serversRef.current = known;
+    setServers(known);
+    const lists = new Map<string, RemoteDocumentSummary[]>();
+    const problems = new Map<string, string>();
+    await Promise.all(
+      known
+        .filter((server) => server.account)
+        .map(async (server) => {
+          try {
+            lists.set(server.url, await api.listRemoteDocuments({ serverUrl: server.url }));
+          } catch (error) {
+            problems.set(server.url, error instanceof IpcCallError && error.code === 'unreachable' ? 'offline' : describeError(error));
+          }
+        }),
+    );
+    // A server that cannot be reached keeps the list last read: its documents can still be opened from their mirrors.
+    setRemoteDocs((previous) => {
+      const next = new Map(lists);
+      for (const url of problems.keys()) {
+        const kept = previous.get(url);
+        if (kept) next.set(url, kept);
+      }
+      return next;
+    });
+    setServerProblems(problems);
+    return known;
+  }, [api]);
+
+  /** Binds the open document to its server again after the servers changed (signed in or out, hosting). */
+  const rebindOpenSession = useCallback(async () => {
+    const current = sessionRef.current;
+    if (!current || current.closing) return;
+    try {
+      await current.share(originOf(current.id));
+    } catch (error) {
+      notify(`The document could not be connected to its server: ${describeError(error)}`);
+    }
+  }, [originOf, notify]);
 
   const openDocument = useCallback(
     async (id: string) => {
@@ -105,7 +183,7 @@ function Window({ api }: { api: MainApi }) {
       const seq = ++openSeq.current;
       setOpening(id);
       try {
-        const next = await DocumentSession.open(api, id);
+        const next = await DocumentSession.open(api, id, originOf(id));
         if (seq !== openSeq.current) {
           // Another document was chosen meanwhile; let this one go (it has no edits).
           if (next !== sessionRef.current) void next.close();
@@ -122,7 +200,100 @@ function Window({ api }: { api: MainApi }) {
         if (seq === openSeq.current) setOpening(null);
       }
     },
-    [api, notify],
+    [api, notify, originOf],
+  );
+
+  const openRemoteDocument = useCallback(
+    async (serverUrl: string, remote: RemoteDocumentSummary) => {
+      try {
+        const local = remote.localId && documentsRef.current.some((d) => d.id === remote.localId) ? remote.localId : null;
+        if (local) {
+          await openDocument(local);
+          return;
+        }
+        const mirror = await api.openRemoteDocument({ serverUrl, documentId: remote.id, title: remote.title });
+        await refreshLists();
+        await openDocument(mirror.id);
+        refreshServers().catch(() => undefined);
+      } catch (error) {
+        notify(`“${remote.title}” could not be opened: ${describeError(error)}`);
+      }
+    },
+    [api, openDocument, refreshLists, refreshServers, notify],
+  );
+
+  const onSignedIn = useCallback(
+    async (signedIn: RemoteSession) => {
+      setDialog(null);
+      const untilRestart = signedIn.server.credentialsPersist ? '' : ' This computer keeps the sign-in until Penholder restarts.';
+      notify(`Signed in to ${serverLabel(signedIn.server, signedIn.server.url)} as ${signedIn.account.name}.${untilRestart}`, 'info');
+      try {
+        await refreshServers();
+        // A connection that stopped because the sign-in had expired may go again.
+        existingConnection(signedIn.server.url)?.reconnect();
+        await rebindOpenSession();
+      } catch (error) {
+        notify(`The server's documents could not be listed: ${describeError(error)}`);
+      }
+    },
+    [refreshServers, rebindOpenSession, notify],
+  );
+
+  const signOut = useCallback(
+    async (serverUrl: string) => {
+      try {
+        await api.signOut({ serverUrl });
+        await refreshServers();
+        await rebindOpenSession();
+      } catch (error) {
+        notify(`Signing out did not complete: ${describeError(error)}`);
+      }
+    },
+    [api, refreshServers, rebindOpenSession, notify],
+  );
+
+  const onPublished = useCallback(
+    async (doc: DocumentSummary, server: RemoteServer) => {
+      setDialog(null);
+      try {
+        await refreshLists();
+        await refreshServers();
+        await rebindOpenSession();
+        notify(`“${doc.title}” is now shared on ${serverLabel(server, server.url)}.`, 'info');
+      } catch (error) {
+        notify(`“${doc.title}” was published, but could not be connected: ${describeError(error)}`);
+      }
+    },
+    [refreshLists, refreshServers, rebindOpenSession, notify],
+  );
+
+  const onHostingChanged = useCallback(
+    async (status: HostingStatus) => {
+      setHosting(status.running);
+      try {
+        await refreshServers();
+        await rebindOpenSession();
+      } catch (error) {
+        notify(`The servers could not be read: ${describeError(error)}`);
+      }
+    },
+    [refreshServers, rebindOpenSession, notify],
+  );
+
+  const publishOpenTo = useCallback(
+    async (serverUrl: string) => {
+      const id = sessionRef.current?.id;
+      const doc = documentsRef.current.find((d) => d.id === id);
+      if (!doc) return;
+      try {
+        const published = await api.publishDocument({ id: doc.id, serverUrl });
+        const server = (await refreshServers()).find((s) => s.url === serverUrl) ?? unknownServer(serverUrl);
+        await onPublished(published, server);
+      } catch (error) {
+        notify(`“${doc.title}” could not be shared: ${describeError(error)}`);
+      }
+    },
+    [api, refreshServers, onPublished, notify],
   );
 
   const closeDocument = useCallback(() => {
@@ -142,6 +313,12 @@ function Window({ api }: { api: MainApi }) {
       try {
         const info = await api.getAppInfo({});
         setAppInfo(info);
+        // Servers first: a shared document reopened at start needs to know who is signed in.
+        await refreshServers().catch((error: unknown) => console.warn('[penholder] could not read the servers', error));
+        api
+          .hostingStatus({})
+          .then((status) => setHosting(status.running))
+          .catch(() => undefined);
         const live = await refreshLists();
         const target = info.lastOpenedId && live.some((d) => d.id === info.lastOpenedId) ? info.lastOpenedId : (live[0]?.id ?? null);
         if (target) await openDocument(target);
@@ -150,14 +327,33 @@ function Window({ api }: { api: MainApi }) {
         notify(`Penholder could not read its workspace: ${describeError(error)}`);
       }
     })();
-  }, [api, refreshLists, openDocument, notify]);
+  }, [api, refreshLists, refreshServers, openDocument, notify]);
+
+  // Documents published on a server while this window is open appear without a restart.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (serversRef.current.some((s) => s.account)) refreshServers().catch(() => undefined);
+    }, REMOTE_LIST_REFRESH_MS);
+    const onFocus = () => {
+      if (serversRef.current.some((s) => s.account)) refreshServers().catch(() => undefined);
+    };
+    window.addEventListener('focus', onFocus);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', onFocus);
+    };
+  }, [refreshServers]);
 
   // The list shows modified times and sizes: refresh it a moment after the open document is saved.
   useEffect(() => {
     if (!session) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const unsubscribe = session.queue.subscribe((state) => {
-      if (state.status !== 'saved') return;
+    let wasSaved = session.queue.state.status === 'saved';
+    const unsubscribe = subscribeSessions(() => {
+      const saved = session.queue.state.status === 'saved';
+      const justSaved = saved && !wasSaved;
+      wasSaved = saved;
+      if (!justSaved) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         refreshLists().catch(() => undefined);
@@ -171,6 +367,8 @@ function Window({ api }: { api: MainApi }) {
 
   const openId = session?.id ?? null;
   const openDoc = documents.find((d) => d.id === openId) ?? null;
+  const entries = useMemo(() => listDocuments(documents, remoteDocs, servers), [documents, remoteDocs, servers]);
+  const openServerLabel = openDoc?.remote ? serverLabel(servers.find((s) => s.url === openDoc.remote?.serverUrl), openDoc.remote.serverUrl) : null;
 
   useEffect(() => {
     document.title = openDoc ? `${openDoc.title} — Penholder` : 'Penholder';
@@ -357,7 +555,15 @@ function Window({ api }: { api: MainApi }) {
         <Sidebar
           view={view}
           onViewChange={setView}
-          documents={documents}
+          entries={entries}
+          servers={servers}
+          hosting={hosting}
+          serverProblems={serverProblems}
+          onOpenRemote={(serverUrl, remote) => void openRemoteDocument(serverUrl, remote)}
+          onConnect={() => setDialog({ kind: 'connect' })}
+          onHost={() => setDialog({ kind: 'host' })}
+          onSignIn={(serverUrl) => setDialog({ kind: 'connect', serverUrl, name: lastAccountName.current.get(serverUrl) })}
+          onSignOut={(serverUrl) => void signOut(serverUrl)}
           trash={trash}
           openId={openId}
           renamingId={renamingId}
@@ -386,6 +592,9 @@ function Window({ api }: { api: MainApi }) {
             onController={onController}
             openLink={openLink}
             selectTitle={freshDocId.current === session.id}
+            serverLabel={openServerLabel}
+            onPublish={() => openDoc && setDialog({ kind: 'publish', doc: openDoc })}
+            onSignIn={(serverUrl) => setDialog({ kind: 'connect', serverUrl, name: lastAccountName.current.get(serverUrl) })}
           />
         ) : (
           <div className="editor-area empty">
@@ -426,6 +635,29 @@ function Window({ api }: { api: MainApi }) {
           </p>
           <p>This document and all its history will be deleted from this computer. This cannot be undone.</p>
         </Modal>
+      )}
+      {dialog?.kind === 'connect' && (
+        <ConnectDialog api={api} serverUrl={dialog.serverUrl} name={dialog.name} onSignedIn={(signedIn) => void onSignedIn(signedIn)} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'publish' && (
+        <PublishDialog
+          api={api}
+          doc={dialog.doc}
+          servers={servers}
+          onPublished={(doc, server) => void onPublished(doc, server)}
+          onConnect={() => setDialog({ kind: 'connect' })}
+          onHost={() => setDialog({ kind: 'host' })}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'host' && (
+        <HostDialog
+          api={api}
+          onChanged={(status) => void onHostingChanged(status)}
+          onPublishOpen={openDoc && !openDoc.remote ? (serverUrl) => void publishOpenTo(serverUrl) : undefined}
+          openTitle={openDoc?.title ?? null}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'about' && (
         <Modal title="About Penholder" onClose={() => setDialog(null)}>

@@ -31,7 +31,13 @@ export type IconName =
   | 'warning'
   | 'check'
   | 'spinner'
-  | 'document';
+  | 'document'
+  | 'people'
+  | 'computer'
+  | 'share'
+  | 'server'
+  | 'signal'
+  | 'sign-out';
 
 /** One icon by name. */
 export function Icon({ name, size }: { name: IconName; size?: number }) {
@@ -86,5 +92,17 @@ export function Icon({ name, size }: { name: IconName; size?: number }) {
       return <Svg size={size}><path d="M3.5 8.5l3 3 6-7" /></Svg>;
     case 'spinner':
       return <Svg size={size}><path d="M8 2.5a5.5 5.5 0 1 0 5.5 5.5" /></Svg>;
+    case 'people':
+      return <Svg size={size}><circle cx="6" cy="5.5" r="2.2" /><path d="M2 13c.4-2.3 2-3.6 4-3.6s3.6 1.3 4 3.6" /><path d="M10.5 3.6a2 2 0 0 1 0 3.8M11.6 9.6c1.3.4 2.1 1.6 2.4 3.4" /></Svg>;
+    case 'computer':
+      return <Svg size={size}><rect x="2.5" y="3" width="11" height="7.5" rx="1" /><path d="M6 13.5h4M8 10.5v3" /></Svg>;
+    case 'share':
+      return <Svg size={size}><circle cx="4" cy="8" r="1.7" /><circle cx="12" cy="4" r="1.7" /><circle cx="12" cy="12" r="1.7" /><path d="M5.5 7.2l5-2.4M5.5 8.8l5 2.4" /></Svg>;
+    case 'server':
+      return <Svg size={size}><rect x="2.5" y="2.5" width="11" height="4.5" rx="1" /><rect x="2.5" y="9" width="11" height="4.5" rx="1" /><path d="M5 4.75h.1M5 11.25h.1" /></Svg>;
+    case 'signal':
+      return <Svg size={size}><path d="M2.5 6.5a8 8 0 0 1 11 0M4.5 8.8a5 5 0 0 1 7 0M6.6 11a2 2 0 0 1 2.8 0" /></Svg>;
+    case 'sign-out':
+      return <Svg size={size}><path d="M9.5 3H4v10h5.5" /><path d="M7.5 8h6M11.5 5.8L13.7 8l-2.2 2.2" /></Svg>;
   }
 }

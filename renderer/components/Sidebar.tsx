@@ -1,9 +1,12 @@
 /**
- * The document list on the left: live documents (open, rename in place, duplicate, move to trash) and the
- * trash (restore, delete forever), with New and New from sample on top.
+ * The document list on the left: live documents (open, rename in place, duplicate, move to trash), the documents
+ * the servers offer this account (marked with the server's name), and the trash (restore, delete forever), with
+ * New and New from sample on top and the servers (sign in, sign out, host) at the foot.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { MAX_TITLE_LENGTH, type DocumentSummary } from '../../shared/ipc.ts';
+import { MAX_TITLE_LENGTH, type DocumentSummary, type RemoteDocumentSummary, type RemoteServer } from '../../shared/ipc.ts';
+import { serverLabel, type ListedDocument } from '../collab/documentList.ts';
+import { describeRole } from '../collab/presence.ts';
 import { formatBytes, formatFullDate, formatModified } from '../format.ts';
 import { Icon, type IconName } from './Icons.tsx';
 
@@ -14,7 +17,19 @@ export type SidebarView = 'documents' | 'trash';
 export interface SidebarProps {
   view: SidebarView;
   onViewChange: (view: SidebarView) => void;
-  documents: readonly DocumentSummary[];
+  /** Local documents and the servers' documents not yet on this computer, merged (collab/documentList.ts). */
+  entries: readonly ListedDocument[];
+  /** Known servers, with who is signed in. */
+  servers: readonly RemoteServer[];
+  /** Whether this app hosts a session. */
+  hosting: boolean;
+  /** Servers whose document list could not be read, with why. */
+  serverProblems: ReadonlyMap<string, string>;
+  onOpenRemote: (serverUrl: string, remote: RemoteDocumentSummary) => void;
+  onConnect: () => void;
+  onHost: () => void;
+  onSignIn: (serverUrl: string) => void;
+  onSignOut: (serverUrl: string) => void;
   trash: readonly DocumentSummary[];
   openId: string | null;
   renamingId: string | null;
@@ -121,11 +136,18 @@ function RenameField(props: { doc: DocumentSummary; onRename: SidebarProps['onRe
   );
 }
 
-function DocumentItem(props: { doc: DocumentSummary; open: boolean; renaming: boolean } & SidebarProps) {
+function DocumentItem(props: { doc: DocumentSummary; open: boolean; renaming: boolean; shared: string | null } & SidebarProps) {
   const { doc } = props;
-  const meta = `${formatModified(doc.modifiedAt)} · ${formatBytes(doc.sizeBytes)}`;
+  // A shared document's line is short on room: the server's name says more than the time and size (in the tooltip).
+  const meta = props.shared ? '' : `${formatModified(doc.modifiedAt)} · ${formatBytes(doc.sizeBytes)}`;
   return (
-    <li className={`doc-item${props.open ? ' is-open' : ''}`} data-testid="doc-item" data-doc-id={doc.id}>
+    <li
+      className={`doc-item${props.open ? ' is-open' : ''}`}
+      data-testid="doc-item"
+      data-doc-id={doc.id}
+      data-remote-id={doc.remote?.documentId}
+      data-shared={props.shared ? 'true' : 'false'}
+    >
       {props.renaming ? (
         <RenameField doc={doc} onRename={props.onRename} onCancel={props.onCancelRename} />
       ) : (
@@ -133,7 +155,7 @@ function DocumentItem(props: { doc: DocumentSummary; open: boolean; renaming: bo
           type="button"
           className="doc-open"
           aria-current={props.open ? 'page' : undefined}
-          title={`${doc.title}\nModified ${formatFullDate(doc.modifiedAt)}`}
+          title={`${doc.title}\nModified ${formatFullDate(doc.modifiedAt)} · ${formatBytes(doc.sizeBytes)}${props.shared ? `\nShared on ${props.shared}` : ''}`}
           onClick={() => props.onOpen(doc.id)}
           onDoubleClick={() => props.onStartRename(doc.id)}
           onKeyDown={(event) => {
@@ -146,7 +168,14 @@ function DocumentItem(props: { doc: DocumentSummary; open: boolean; renaming: bo
           <span className="doc-title" data-testid="doc-title">
             {doc.title}
           </span>
-          <span className="doc-meta">{meta}</span>
+          <span className="doc-meta">
+            {props.shared && (
+              <span className="server-tag" title={`Shared on ${props.shared}`}>
+                <Icon name="server" size={11} /> {props.shared}
+              </span>
+            )}
+            {meta}
+          </span>
         </button>
       )}
       {!props.renaming && (
@@ -157,6 +186,84 @@ function DocumentItem(props: { doc: DocumentSummary; open: boolean; renaming: bo
         </div>
       )}
     </li>
+  );
+}
+
+function RemoteItem(props: { serverUrl: string; label: string; remote: RemoteDocumentSummary } & SidebarProps) {
+  const { remote } = props;
+  return (
+    <li className="doc-item remote-only" data-testid="remote-doc-item" data-remote-id={remote.id} data-server={props.serverUrl}>
+      <button
+        type="button"
+        className="doc-open"
+        title={`${remote.title}\nOn ${props.label}: opening it downloads it to this computer`}
+        onClick={() => props.onOpenRemote(props.serverUrl, remote)}
+      >
+        <span className="doc-title" data-testid="doc-title">
+          {remote.title}
+        </span>
+        <span className="doc-meta">
+          <span className="server-tag">
+            <Icon name="server" size={11} /> {props.label}
+          </span>
+          {formatModified(remote.updatedAt)} · not yet on this computer
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function ServerRow(props: { server: RemoteServer; problem: string | null } & SidebarProps) {
+  const { server } = props;
+  const label = serverLabel(server, server.url);
+  const account = server.account;
+  return (
+    <li className="server-row" data-testid="server-row" data-server={server.url} data-signed-in={account ? 'true' : 'false'}>
+      <div className="server-text">
+        <span className="server-name" title={server.url}>
+          <Icon name={server.hosted ? 'computer' : 'server'} size={13} /> {label}
+        </span>
+        <span className="server-account">
+          {account ? `${account.name} · ${describeRole(account.role, account.delegation)}` : 'Signed out'}
+          {server.hosted && !props.hosting && ' · not running'}
+          {props.problem && (
+            <span className="server-problem" title={props.problem}>
+              {' '}
+              · {props.problem}
+            </span>
+          )}
+        </span>
+      </div>
+      {account ? (
+        <IconButton icon="sign-out" label={`Sign out of ${label}`} testId="server-sign-out" onClick={() => props.onSignOut(server.url)} />
+      ) : (
+        <button type="button" className="link-button small" onClick={() => props.onSignIn(server.url)} data-testid="server-sign-in">
+          Sign in
+        </button>
+      )}
+    </li>
+  );
+}
+
+function ServersPanel(props: SidebarProps) {
+  return (
+    <section className="servers" aria-label="Servers" data-testid="servers">
+      {props.servers.length > 0 && (
+        <ul className="server-list">
+          {props.servers.map((server) => (
+            <ServerRow key={server.url} server={server} problem={props.serverProblems.get(server.url) ?? null} {...props} />
+          ))}
+        </ul>
+      )}
+      <div className="server-actions">
+        <button type="button" className="button subtle" onClick={props.onConnect} data-testid="connect-server">
+          <Icon name="signal" size={14} /> Connect to a server…
+        </button>
+        <button type="button" className="button subtle" onClick={props.onHost} data-testid="host-session">
+          <Icon name="computer" size={14} /> {props.hosting ? 'Hosting on this computer' : 'Host on this computer…'}
+        </button>
+      </div>
+    </section>
   );
 }
 
@@ -205,7 +312,7 @@ export function Sidebar(props: SidebarProps) {
           data-testid="show-documents"
           onClick={() => props.onViewChange('documents')}
         >
-          Documents <span className="count">{props.documents.length}</span>
+          Documents <span className="count">{props.entries.length}</span>
         </button>
         <button
           type="button"
@@ -231,16 +338,28 @@ export function Sidebar(props: SidebarProps) {
               ))}
             </ul>
           )
-        ) : props.documents.length === 0 ? (
+        ) : props.entries.length === 0 ? (
           <p className="sidebar-empty">{props.loading ? 'Loading…' : 'No documents yet. Start a new one, or one from the sample negotiation.'}</p>
         ) : (
           <ul className="doc-list" data-testid="doc-list">
-            {props.documents.map((doc) => (
-              <DocumentItem key={doc.id} doc={doc} open={doc.id === props.openId} renaming={doc.id === props.renamingId} {...props} />
-            ))}
+            {props.entries.map((entry) =>
+              entry.kind === 'local' ? (
+                <DocumentItem
+                  key={entry.key}
+                  doc={entry.doc}
+                  shared={entry.serverLabel}
+                  open={entry.doc.id === props.openId}
+                  renaming={entry.doc.id === props.renamingId}
+                  {...props}
+                />
+              ) : (
+                <RemoteItem key={entry.key} serverUrl={entry.serverUrl} label={entry.serverLabel} remote={entry.remote} {...props} />
+              ),
+            )}
           </ul>
         )}
       </div>
+      <ServersPanel {...props} />
     </aside>
   );
 }

@@ -21,7 +21,7 @@ interface ToolProps {
 
 function Tool(props: ToolProps) {
   const { controller } = props;
-  const enabled = !!controller && (props.pressed || controller.canRun(props.action));
+  const enabled = !!controller && !controller.readOnly && (props.pressed || controller.canRun(props.action));
   const tooltip = props.shortcut ? `${props.label} (${props.shortcut})` : props.label;
   return (
     <button

@@ -10,7 +10,8 @@ import { dropCursor } from 'prosemirror-dropcursor';
 import { gapCursor } from 'prosemirror-gapcursor';
 import { ellipsis, inputRules, smartQuotes } from 'prosemirror-inputrules';
 import { columnResizing, goToNextCell, isInTable, tableEditing } from 'prosemirror-tables';
-import { redo, undo, yUndoPlugin, yUndoPluginKey, ySyncPlugin, ySyncPluginKey } from 'y-prosemirror';
+import { redo, undo, yCursorPlugin, yUndoPlugin, yUndoPluginKey, ySyncPlugin, ySyncPluginKey } from 'y-prosemirror';
+import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { schema } from '../../shared/schema/index.ts';
 import { TEXT_FRAGMENT } from '../../shared/model/ydocs.ts';
@@ -36,10 +37,12 @@ import {
   type BlockKind,
 } from './commands.ts';
 import { numberingPlugin } from './numberingPlugin.ts';
+import { caretBlockPlugin } from './caretBlock.ts';
 import { buildOutline, collectFootnotes, currentEntryIndex, type FootnoteEntry, type OutlineEntry } from './outline.ts';
 import { FootnoteView } from './footnoteView.ts';
 import { HeaderView } from './headerView.ts';
 import { cleanPastedHtml, preparePastedSlice } from './paste.ts';
+import { buildRemoteCursor, remoteSelectionAttrs } from './remoteCursors.ts';
 
 /** What the toolbar shows as active or available. */
 export interface ToolbarState {
@@ -87,6 +90,13 @@ export interface EditorOptions {
   openLink: (href: string) => void;
   /** Milliseconds of quiet before the outline and counts are recomputed. */
   analysisDelayMs?: number;
+  /**
+   * The text may only be read (a delegation, the secretariat or an observer on a shared document, or signed out):
+   * nothing typed, pasted, dropped or repaired reaches the Y.Doc; changes from the server still show.
+   */
+  readOnly?: boolean;
+  /** Awareness of the shared text: the chair's team's cursors and selections are drawn from it. */
+  awareness?: Awareness | null;
 }
 
 /** Nodes y-prosemirror's undo must not delete while they still hold someone's text. */
@@ -133,11 +143,15 @@ export class EditorController {
   #analysisTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #analysisDelayMs: number;
   readonly #options: EditorOptions;
+  /** Whether the text may only be read (see EditorOptions.readOnly). */
+  readonly readOnly: boolean;
 
   constructor(mount: HTMLElement, ydoc: Y.Doc, options: EditorOptions) {
     this.#options = options;
+    this.readOnly = options.readOnly === true;
     this.#analysisDelayMs = options.analysisDelayMs ?? 200;
     const fragment = ydoc.getXmlFragment(TEXT_FRAGMENT);
+    const readOnly = this.readOnly;
     const state = EditorState.create({
       schema,
       plugins: [
@@ -146,6 +160,7 @@ export class EditorController {
         // Remote changes and undo arrive from Yjs: their pids are the writer's business, never rewritten here.
         pidPlugin({ skip: (tr: Transaction) => tr.getMeta(ySyncPluginKey) !== undefined }),
         numberingPlugin(),
+        caretBlockPlugin(),
         inputRules({ rules: [...smartQuotes, ellipsis] }),
         keymap(editorKeymap()),
         keymap(baseKeymap),
@@ -153,6 +168,7 @@ export class EditorController {
         gapCursor(),
         columnResizing(),
         tableEditing(),
+        ...(options.awareness ? [yCursorPlugin(options.awareness, { cursorBuilder: buildRemoteCursor, selectionBuilder: remoteSelectionAttrs })] : []),
       ],
     });
     // y-prosemirror dispatches its first render while the view is still being constructed, before
@@ -160,6 +176,7 @@ export class EditorController {
     const dispatch = (view: EditorView, tr: Transaction) => this.#dispatch(view, tr);
     this.view = new EditorView(mount, {
       state,
+      editable: () => !readOnly,
       dispatchTransaction(tr) {
         // ProseMirror calls this with the view as `this` (EditorView.dispatch uses .call).
         dispatch(this as unknown as EditorView, tr);
@@ -169,10 +186,11 @@ export class EditorController {
         footnote: (node, view, getPos) => new FootnoteView(node, view, getPos),
       },
       attributes: {
-        'aria-label': 'Document text',
+        'aria-label': readOnly ? 'Document text (read-only)' : 'Document text',
         'aria-multiline': 'true',
+        'aria-readonly': readOnly ? 'true' : 'false',
         role: 'textbox',
-        spellcheck: 'true',
+        spellcheck: readOnly ? 'false' : 'true',
         'data-testid': 'editor',
       },
       transformPastedHTML: (html) => cleanPastedHtml(html),
@@ -185,7 +203,8 @@ export class EditorController {
     this.#snapshot = { toolbar: this.#toolbarState(), outline: [], footnotes: [], words: 0, paragraphs: 0, currentOutlineIndex: -1 };
     this.view.dom.addEventListener('penholder-history', this.#onHistoryEvent);
     // A document written by an older build or another tool may lack pids: repair once, outside the undo history.
-    const repair = assignMissingPids(this.view.state);
+    // A reader never repairs: the text is the chair's team's to write, and the server would refuse the change.
+    const repair = readOnly ? null : assignMissingPids(this.view.state);
     if (repair) this.view.dispatch(repair);
     this.#analyze();
   }
@@ -206,6 +225,9 @@ export class EditorController {
 
   #dispatch(view: EditorView, tr: Transaction): void {
     if (view.isDestroyed) return;
+    // The last guard of a read-only text: a header field, a footnote, a paste or a drop can still try to change
+    // the document; only changes coming from Yjs (the server's) are applied.
+    if (this.readOnly && tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined) return;
     // Moving the caret elsewhere (a click, arrow keys) ends the current undo step, as in a word processor:
     // typing here and then there are two steps even when they come within the undo manager's capture time.
     if (tr.selectionSet && !tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined) {
@@ -284,6 +306,8 @@ export class EditorController {
 
   /** Whether an action applies where the selection is. */
   canRun(action: EditorAction): boolean {
+    // A reader may select, not edit: every formatting tool is off.
+    if (this.readOnly) return action === 'select-all';
     if (action === 'undo') return this.#snapshot.toolbar.canUndo;
     if (action === 'redo') return this.#snapshot.toolbar.canRedo;
     return this.#command(action)(this.view.state, undefined, this.view);

@@ -83,6 +83,8 @@ export class FootnoteView implements NodeView {
           keymap(baseKeymap),
         ],
       }),
+      // A reader may open a footnote to read it, not to change it.
+      editable: () => this.#outer.editable,
       dispatchTransaction: (tr) => this.#dispatchInner(tr),
       attributes: { 'aria-label': 'Footnote text', class: 'footnote-editor-text' },
     });

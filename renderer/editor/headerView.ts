@@ -117,6 +117,8 @@ export class HeaderView implements NodeView {
     input.setAttribute('data-field', attr);
     input.placeholder = spec.placeholder;
     input.spellcheck = attr !== 'symbol';
+    // A reader sees the header as text: the fields cannot be typed in (the editor drops the change anyway).
+    input.readOnly = !this.#view.editable;
     // Editing a field is its own step in the undo history, apart from typing in the text just before.
     const stopCapturing = () => yUndoPluginKey.getState(this.#view.state)?.undoManager.stopCapturing();
     input.addEventListener('focus', stopCapturing);
@@ -152,7 +154,7 @@ export class HeaderView implements NodeView {
 
   #commit(attr: HeaderAttr, value: string): void {
     const pos = this.#getPos();
-    if (pos === undefined || this.#node.attrs[attr] === value) return;
+    if (pos === undefined || this.#node.attrs[attr] === value || !this.#view.editable) return;
     this.#view.dispatch(this.#view.state.tr.setNodeAttribute(pos, attr, value));
   }
 

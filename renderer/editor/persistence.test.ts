@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { UpdateQueue, applyStoredState, describeSaveState, persistYDoc, type SaveState } from './persistence.ts';
+import { SaveGroup, UpdateQueue, applyStoredState, describeSaveState, persistYDoc, type SaveState } from './persistence.ts';
 
 /** A storage stand-in whose writes resolve or fail only when the test says so. */
 class ControlledDisk {
@@ -216,5 +216,37 @@ describe('persistYDoc', () => {
     ydoc.getText('t').insert(0, '>');
     expect(disk.calls).toHaveLength(0);
     expect(textDocFrom([state, ...disk.written])).toBe('on disk!');
+  });
+});
+
+describe('SaveGroup', () => {
+  it('says Saved only when every Y.Doc of the document is on disk, and a failure anywhere is the document’s', async () => {
+    const textDisk = new ControlledDisk();
+    const chairDisk = new ControlledDisk();
+    const clock = new ManualClock();
+    const text = new UpdateQueue({ append: textDisk.append, schedule: clock.schedule });
+    const chair = new UpdateQueue({ append: chairDisk.append, schedule: clock.schedule });
+    const group = new SaveGroup([text, chair]);
+    const seen: SaveState['status'][] = [];
+    group.subscribe((state) => seen.push(state.status));
+    expect(group.state).toEqual({ status: 'saved' });
+
+    text.enqueue(new Uint8Array([1]));
+    chair.enqueue(new Uint8Array([2]));
+    expect(group.state).toEqual({ status: 'saving', pendingUpdates: 2 });
+    await textDisk.settle();
+    // The text is on disk, the chair's doc is not: the document is not saved yet.
+    expect(group.state.status).toBe('saving');
+    expect(group.hasUnsaved).toBe(true);
+
+    await chairDisk.settle('disk full');
+    expect(group.state).toMatchObject({ status: 'failed', message: 'disk full', pendingUpdates: 1 });
+    const saved = group.whenSaved();
+    group.retryNow();
+    await chairDisk.settle();
+    await saved;
+    expect(group.state).toEqual({ status: 'saved' });
+    // Pending counts and retries publish too; the statuses go saving, failed, saved in that order.
+    expect(seen.filter((status, i) => status !== seen[i - 1])).toEqual(['saving', 'failed', 'saved']);
   });
 });

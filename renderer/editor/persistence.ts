@@ -236,3 +236,72 @@ export function describeSaveState(state: SaveState): string {
       return `Not saved — ${state.message}`;
   }
 }
+
+/** What the status bar and the session read from saving, whether one Y.Doc's queue or a whole document's. */
+export interface SaveSource {
+  readonly state: SaveState;
+  readonly hasUnsaved: boolean;
+  subscribe(listener: (state: SaveState) => void): () => void;
+  retryNow(): void;
+  whenSaved(): Promise<void>;
+}
+
+/**
+ * The save state of a document made of several Y.Docs (a shared document also mirrors `chair` and the
+ * delegation's own doc): "Saved" only when every queue is on disk; a failure anywhere is the document's failure.
+ */
+export class SaveGroup implements SaveSource {
+  readonly #queues: readonly UpdateQueue[];
+  #state: SaveState;
+  #listeners = new Set<(state: SaveState) => void>();
+
+  constructor(queues: readonly UpdateQueue[]) {
+    this.#queues = queues;
+    this.#state = this.#compute();
+    for (const queue of queues) queue.subscribe(() => this.#publish());
+  }
+
+  /** The worst state of the group: failed, else saving (pending summed), else saved. */
+  get state(): SaveState {
+    return this.#state;
+  }
+
+  /** True while any queue holds an update not yet on disk. */
+  get hasUnsaved(): boolean {
+    return this.#queues.some((q) => q.hasUnsaved);
+  }
+
+  /** Subscribes to changes of the combined state; returns the unsubscribe. */
+  subscribe = (listener: (state: SaveState) => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  };
+
+  /** Retries every failing queue at once. */
+  retryNow(): void {
+    for (const queue of this.#queues) if (queue.state.status === 'failed') queue.retryNow();
+  }
+
+  /** Resolves once every queue of the group is on disk. */
+  async whenSaved(): Promise<void> {
+    while (this.hasUnsaved) await Promise.all(this.#queues.map((q) => q.whenSaved()));
+  }
+
+  #compute(): SaveState {
+    const states = this.#queues.map((q) => q.state);
+    const failed = states.find((s) => s.status === 'failed');
+    const pendingUpdates = states.reduce((sum, s) => sum + (s.status === 'saved' ? 0 : s.pendingUpdates), 0);
+    if (failed) return { ...failed, pendingUpdates };
+    if (pendingUpdates > 0) return { status: 'saving', pendingUpdates };
+    return { status: 'saved' };
+  }
+
+  #publish(): void {
+    const next = this.#compute();
+    if (sameState(next, this.#state)) return;
+    this.#state = next;
+    for (const listener of this.#listeners) listener(next);
+  }
+}

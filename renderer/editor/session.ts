@@ -1,11 +1,19 @@
 /**
- * One open document: its `text` Y.Doc loaded from storage and the queue that writes every local change back.
- * A session outlives its editor view until everything is on disk, so switching documents never drops an edit.
+ * One open document: its Y.Docs loaded from storage and the queues that write every change back. A session
+ * outlives its editor view until everything is on disk, so switching documents never drops an edit.
+ *
+ * A shared document (one that mirrors a document on a sync server) also loads `chair` and, for a delegation,
+ * its own `d/<CODE>` from the local log, so it opens offline, and binds all of them to the server
+ * (renderer/collab/remoteBinding.ts). Changes from the server are appended to the local log like local ones.
  */
 import * as Y from 'yjs';
-import { TEXT_YDOC } from '../../shared/model/ydocs.ts';
+import type { RemoteAccount, RemoteLink, RemoteServer } from '../../shared/ipc.ts';
+import { CHAIR_YDOC, TEXT_FRAGMENT, TEXT_YDOC, delegationYDoc } from '../../shared/model/ydocs.ts';
+import { mayWrite } from '../../shared/sync.ts';
 import type { MainApi } from '../bridge.ts';
-import { UpdateQueue, applyStoredState, persistYDoc, type SaveState } from './persistence.ts';
+import { RemoteBinding } from '../collab/remoteBinding.ts';
+import { connectionFor } from '../collab/serverConnection.ts';
+import { SaveGroup, UpdateQueue, applyStoredState, persistYDoc, type SaveSource, type SaveState } from './persistence.ts';
 
 const sessions = new Set<DocumentSession>();
 const registryListeners = new Set<() => void>();
@@ -14,47 +22,162 @@ function registryChanged(): void {
   for (const listener of registryListeners) listener();
 }
 
+/** Where a shared document lives and who is signed in to it (null account: signed out, the text is read-only). */
+export interface SharedOrigin {
+  server: RemoteServer;
+  link: RemoteLink;
+}
+
+/** What the editor needs to know about the document's sharing, as one object that changes as a whole. */
+export interface SharingState {
+  /** The server and document, for a shared document; null for a purely local one. */
+  origin: SharedOrigin | null;
+  /** The live link to the server; null when local or signed out. */
+  binding: RemoteBinding | null;
+  /** Whether this window may change the text (always for a local document; mayWrite for a shared one). */
+  textWritable: boolean;
+  /** False while a shared document that was never downloaded waits for the server's copy of its text. */
+  textReady: boolean;
+}
+
+interface LoadedYDoc {
+  local: string;
+  ydoc: Y.Doc;
+  queue: UpdateQueue;
+  detach: () => void;
+  /** How many updates the local log held when the doc was loaded. */
+  storedUpdates: number;
+}
+
+async function loadYDoc(api: MainApi, id: string, local: string): Promise<LoadedYDoc> {
+  const { state, updateCount } = await api.loadYDoc({ id, ydoc: local });
+  const ydoc = new Y.Doc();
+  applyStoredState(ydoc, state);
+  const queue = new UpdateQueue({ append: (update) => api.appendUpdate({ id, ydoc: local, update: new Uint8Array(update) }) });
+  return { local, ydoc, queue, detach: persistYDoc(ydoc, queue), storedUpdates: updateCount };
+}
+
+/** The Y.Docs a shared document mirrors for an account: text and chair for all, plus a delegation's own doc. */
+export function mirroredYDocs(account: RemoteAccount | null): string[] {
+  const names = [TEXT_YDOC, CHAIR_YDOC];
+  if (account?.role === 'delegation' && account.delegation) names.push(delegationYDoc(account.delegation));
+  return names;
+}
+
 /** An open (or still saving) document. */
 export class DocumentSession {
   readonly id: string;
+  /** The `text` Y.Doc, bound to the editor. */
   readonly ydoc: Y.Doc;
-  readonly queue: UpdateQueue;
-  #detach: () => void;
+  /** The save state of all the document's Y.Docs together. */
+  queue: SaveSource;
+  readonly #api: MainApi;
+  readonly #docs = new Map<string, LoadedYDoc>();
   #closing = false;
-  #unsubscribe: () => void;
+  #sharing: SharingState;
+  #unsubscribeQueue: () => void;
+  readonly #sharingListeners = new Set<() => void>();
 
-  private constructor(id: string, ydoc: Y.Doc, queue: UpdateQueue) {
+  private constructor(api: MainApi, id: string, text: LoadedYDoc) {
+    this.#api = api;
     this.id = id;
-    this.ydoc = ydoc;
-    this.queue = queue;
-    this.#detach = persistYDoc(ydoc, queue);
-    this.#unsubscribe = queue.subscribe(registryChanged);
+    this.ydoc = text.ydoc;
+    this.#docs.set(TEXT_YDOC, text);
+    this.queue = new SaveGroup([text.queue]);
+    this.#unsubscribeQueue = this.queue.subscribe(registryChanged);
+    this.#sharing = { origin: null, binding: null, textWritable: true, textReady: true };
     sessions.add(this);
     registryChanged();
   }
 
   /**
-   * Loads the document's text from storage and starts saving local changes. A session of the same document that
-   * is still saving in the background is taken back instead, since storage does not yet hold all of its edits.
+   * Loads the document's text from storage and starts saving local changes; a shared document is then bound to
+   * its server. A session of the same document that is still saving in the background is taken back instead,
+   * since storage does not yet hold all of its edits.
    */
-  static async open(api: MainApi, id: string): Promise<DocumentSession> {
+  static async open(api: MainApi, id: string, origin: SharedOrigin | null = null): Promise<DocumentSession> {
     for (const existing of sessions) {
       if (existing.id === id) {
         existing.#closing = false;
         registryChanged();
+        await existing.share(origin);
         return existing;
       }
     }
-    const { state } = await api.loadYDoc({ id, ydoc: TEXT_YDOC });
-    const ydoc = new Y.Doc();
-    applyStoredState(ydoc, state);
-    const queue = new UpdateQueue({ append: (update) => api.appendUpdate({ id, ydoc: TEXT_YDOC, update: new Uint8Array(update) }) });
-    return new DocumentSession(id, ydoc, queue);
+    const text = await loadYDoc(api, id, TEXT_YDOC);
+    const session = new DocumentSession(api, id, text);
+    try {
+      await session.share(origin);
+    } catch (error) {
+      await session.#dispose();
+      throw error;
+    }
+    return session;
   }
 
   /** Whether the editor has let go of this session and it only finishes saving. */
   get closing(): boolean {
     return this.#closing;
+  }
+
+  /** The document's sharing state (a new object whenever it changes). */
+  get sharing(): SharingState {
+    return this.#sharing;
+  }
+
+  /** Subscribes to changes of {@link sharing}; returns the unsubscribe. */
+  subscribeSharing = (listener: () => void): (() => void) => {
+    this.#sharingListeners.add(listener);
+    return () => this.#sharingListeners.delete(listener);
+  };
+
+  /** Reads {@link sharing} (for React's useSyncExternalStore). */
+  getSharing = (): SharingState => this.#sharing;
+
+  /**
+   * Binds the document to its server as `origin.server.account` (or unbinds it: null origin, or signed out). Called
+   * on open, after publishing, after signing in or out. Loads the extra Y.Docs the account mirrors first.
+   */
+  async share(origin: SharedOrigin | null): Promise<void> {
+    const current = this.#sharing;
+    const account = origin?.server.account ?? null;
+    if (current.origin && origin && sameOrigin(current.origin, origin) && current.binding && account && sameAccount(current.binding.account, account)) {
+      // Same server, same account: the live binding stays (reopening a document must not drop its connection).
+      return;
+    }
+    current.binding?.destroy();
+    if (!origin) {
+      this.#setSharing({ origin: null, binding: null, textWritable: true, textReady: true });
+      return;
+    }
+    for (const local of mirroredYDocs(account)) {
+      if (!this.#docs.has(local)) this.#docs.set(local, await loadYDoc(this.#api, this.id, local));
+    }
+    this.#regroupQueues();
+    const textWritable = account !== null && mayWrite(account, TEXT_YDOC);
+    // A mirror never downloaded is empty: the editor waits for the server, or it would write a blank page's
+    // header and paragraph into the text, to be merged with the real one.
+    const text = this.#docs.get(TEXT_YDOC);
+    const neverDownloaded = (text?.storedUpdates ?? 0) === 0 && this.ydoc.getXmlFragment(TEXT_FRAGMENT).length === 0;
+    if (!account) {
+      this.#setSharing({ origin, binding: null, textWritable: false, textReady: !neverDownloaded });
+      return;
+    }
+    const binding = new RemoteBinding({
+      connection: connectionFor(origin.server, this.#api),
+      documentId: origin.link.documentId,
+      account,
+      docs: mirroredYDocs(account).flatMap((local) => {
+        const doc = this.#docs.get(local);
+        return doc ? [{ local, ydoc: doc.ydoc, writable: mayWrite(account, local) }] : [];
+      }),
+    });
+    this.#setSharing({ origin, binding, textWritable, textReady: !neverDownloaded });
+    if (neverDownloaded) {
+      void binding.whenTextSynced().then(() => {
+        if (this.#sharing.binding === binding) this.#setSharing({ ...this.#sharing, textReady: true });
+      });
+    }
   }
 
   /** Lets go of the document once every change is on disk; until then it keeps retrying in the background. */
@@ -65,12 +188,40 @@ export class DocumentSession {
     await this.queue.whenSaved();
     // Reopened while it was saving: it is the open document again.
     if (!this.#closing) return;
-    this.#detach();
-    this.#unsubscribe();
-    this.ydoc.destroy();
+    await this.#dispose();
+  }
+
+  async #dispose(): Promise<void> {
+    this.#sharing.binding?.destroy();
+    for (const doc of this.#docs.values()) {
+      doc.detach();
+      doc.ydoc.destroy();
+    }
+    this.#unsubscribeQueue();
+    this.#sharingListeners.clear();
     sessions.delete(this);
     registryChanged();
   }
+
+  #regroupQueues(): void {
+    this.#unsubscribeQueue();
+    this.queue = new SaveGroup([...this.#docs.values()].map((d) => d.queue));
+    this.#unsubscribeQueue = this.queue.subscribe(registryChanged);
+    registryChanged();
+  }
+
+  #setSharing(next: SharingState): void {
+    this.#sharing = next;
+    for (const listener of this.#sharingListeners) listener();
+  }
+}
+
+function sameOrigin(a: SharedOrigin, b: SharedOrigin): boolean {
+  return a.server.url === b.server.url && a.server.wsUrl === b.server.wsUrl && a.link.documentId === b.link.documentId;
+}
+
+function sameAccount(a: RemoteAccount, b: RemoteAccount): boolean {
+  return a.name === b.name && a.role === b.role && a.delegation === b.delegation;
 }
 
 /** Sessions whose editor is closed but whose changes are not yet on disk. */
