@@ -1,38 +1,83 @@
 /**
  * `npm run bench`: runs every benchmark, prints the figures and writes them to tests/bench/results/latest.json.
  *
+ * `node tests/bench/run.ts --only sync` runs one benchmark (storage, editor or sync) and keeps the others' figures
+ * already in the file; `--quick` runs the sync benchmark's short check instead of its full matrix.
+ *
  * Benchmarks report; they never fail on time. Targets are printed beside the figures for the reader.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runEditorBench } from './editor-bench.ts';
 import { runStorageBench } from './storage-bench.ts';
+import { formatSyncReport, roundSyncFigures, runSyncBench } from './sync-bench.ts';
 import { percentile, round } from './stats.ts';
 
+const BENCHMARKS = ['storage', 'editor', 'sync'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+const argv = process.argv.slice(2);
+const onlyIndex = argv.indexOf('--only');
+const only = onlyIndex === -1 ? null : argv[onlyIndex + 1];
+if (only !== null && !BENCHMARKS.includes(only as Benchmark)) {
+  console.error(`--only takes one of ${BENCHMARKS.join(', ')}; got ${only ?? 'nothing'}`);
+  process.exit(2);
+}
+const quick = argv.includes('--quick');
+const selected = (name: Benchmark): boolean => only === null || only === name;
+const command = argv.length === 0 ? 'npm run bench' : `node tests/bench/run.ts ${argv.join(' ')}`;
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = join(root, 'tests', 'bench', 'results');
+const file = join(outDir, 'latest.json');
+// A partial run keeps the other benchmarks' figures from the last run.
+const previous: Record<string, unknown> = only !== null && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+// Which command produced each benchmark's figures: a partial run only re-measures its own.
+const previousCommands = (previous.commands ?? {}) as Partial<Record<Benchmark, string>>;
+const commands: Partial<Record<Benchmark, string>> = {};
+for (const name of BENCHMARKS) {
+  if (selected(name)) commands[name] = command;
+  else if (name in previous) commands[name] = previousCommands[name] ?? (typeof previous.command === 'string' ? previous.command : 'npm run bench');
+}
 const results: Record<string, unknown> = {
-  command: 'npm run bench',
+  ...previous,
+  command,
+  commands,
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((v) => round(v)),
+  },
 };
 
-console.log('Storage (SQLite, WAL, synchronous=FULL) ...');
-const storage = await runStorageBench();
-results.storage = storage;
-for (const [key, value] of Object.entries(storage)) console.log(`  ${key}: ${round(value)}`);
+if (selected('storage')) {
+  console.log('Storage (SQLite, WAL, synchronous=FULL) ...');
+  const storage = await runStorageBench();
+  results.storage = storage;
+  for (const [key, value] of Object.entries(storage)) console.log(`  ${key}: ${round(value)}`);
+}
 
-console.log('Editor (100-page document in Chromium, web build) ...');
-const editor = await runEditorBench({ staticDir: join(root, 'dist-web') });
-results.editor = editor;
-console.log(`  document: ${editor.blocks} blocks, ${editor.characters} characters, ${editor.updateBytes} bytes as a Yjs update`);
-console.log(`  open to first editable paint: ${editor.openMs.map((v) => round(v, 0)).join(' / ')} ms (median ${round(percentile(editor.openMs, 50), 0)} ms; target < 1000 ms)`);
-console.log(`  keystroke to paint over ${editor.keystrokes} keystrokes: p50 ${round(editor.keystrokeP50Ms)} ms, p95 ${round(editor.keystrokeP95Ms)} ms, max ${round(editor.keystrokeMaxMs)} ms (target p95 < 16 ms)`);
-console.log(`  the same on a 30-block document (this method's floor here): p50 ${round(editor.floorKeystrokeP50Ms)} ms, p95 ${round(editor.floorKeystrokeP95Ms)} ms`);
+if (selected('editor')) {
+  console.log('Editor (100-page document in Chromium, web build) ...');
+  const editor = await runEditorBench({ staticDir: join(root, 'dist-web') });
+  results.editor = editor;
+  console.log(`  document: ${editor.blocks} blocks, ${editor.characters} characters, ${editor.updateBytes} bytes as a Yjs update`);
+  console.log(`  open to first editable paint: ${editor.openMs.map((v) => round(v, 0)).join(' / ')} ms (median ${round(percentile(editor.openMs, 50), 0)} ms; target < 1000 ms)`);
+  console.log(`  keystroke to paint over ${editor.keystrokes} keystrokes: p50 ${round(editor.keystrokeP50Ms)} ms, p95 ${round(editor.keystrokeP95Ms)} ms, max ${round(editor.keystrokeMaxMs)} ms (target p95 < 16 ms)`);
+}
 
-const outDir = join(root, 'tests', 'bench', 'results');
+if (selected('sync')) {
+  console.log(`Sync server (ours vs plain Hocuspocus vs plain y-websocket, one document${quick ? ', quick check' : ''}) ...`);
+  const sync = await runSyncBench({ quick });
+  results.sync = roundSyncFigures({ ...sync, command });
+  console.log(formatSyncReport(sync).join('\n'));
+}
+
 mkdirSync(outDir, { recursive: true });
-const file = join(outDir, 'latest.json');
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`Wrote ${file} (reproduce with: npm run bench)`);
+console.log(`Wrote ${file} (reproduce with: ${command})`);
