@@ -40,6 +40,8 @@ export interface SyncStore {
   listDocuments(): Promise<Array<{ id: string; title: string; updatedAt: string }>>;
   /** Registers a document (publish): id and title; idempotent. */
   putDocument(id: string, title: string): Promise<void>;
+  /** The local names (`text`, `chair`, `d/<CODE>`) of the Y.Docs stored for a document, sorted; [] when none. */
+  listYDocs(documentId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,8 @@
  * The HTTP API, on the same port as the WebSocket, answered from Hocuspocus's onRequest hook:
  *   POST /api/login {name, password}       -> 200 SignIn | 401 "Wrong name or password"
  *   POST /api/refresh {refreshToken}       -> 200 SignIn | 401
- *   GET  /api/documents (Bearer)           -> 200 {documents: [{id, title, updatedAt}]}, those granted
+ *   GET  /api/documents (Bearer)           -> 200 {documents: [{id, title, updatedAt, ydocs}]}, those granted;
+ *                                             ydocs: the local names of the Y.Docs stored (['chair', 'd/FRA', 'text'])
  *   POST /api/documents (Bearer, chair) {id, title} -> 201 {document} registered and granted to the publisher
  *   GET  /api/info                         -> {name: 'penholder', schemaVersion, serverId}
  * Bodies are JSON of at most 64 KiB, checked with zod; every error is {error: {code, message}} with a 4xx status.
@@ -143,7 +144,9 @@ export class HttpApiExtension implements Extension {
 
   async #listDocuments(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const account = await this.#signedIn(request);
-    const documents = (await this.#options.store.listDocuments()).filter((document) => hasGrant(account, document.id));
+    const granted = (await this.#options.store.listDocuments()).filter((document) => hasGrant(account, document.id));
+    // Every reader opens every delegation's doc (read-only), so the list says which exist.
+    const documents = await Promise.all(granted.map(async (document) => ({ ...document, ydocs: await this.#options.store.listYDocs(document.id) })));
     sendJson(response, 200, { documents });
   }
 

@@ -10,6 +10,7 @@
  *                                          update before Hocuspocus applies, broadcasts and acknowledges it
  *   limits.ts        LimitsExtension       every frame, before Hocuspocus: size (4413), budget (4429), malformed (4400)
  *   presence.ts      PresenceExtension     server-authored presence as a stateless message on `<docId>/text`
+ *   ydoc-list.ts     YDocListExtension     the list of D's Y.Docs as a stateless message on `<docId>/text`
  *   logging.ts       LoggingExtension      structured JSON entries, never document text
  *   http.ts          HttpApiExtension      onRequest: /api/login, /api/refresh, /api/documents, /api/info
  *   scale-out.ts     (Redis, when options.redis is set; store-postgres.ts when options.store is PostgreSQL)
@@ -34,6 +35,7 @@ import { SqliteSyncStore } from './store-sqlite.ts';
 import { TokenService } from './tokens.ts';
 import { listenTransport } from './transport.ts';
 import { VersionGateExtension } from './version-gate.ts';
+import { YDocListExtension } from './ydoc-list.ts';
 
 export type { Account, AccountStore, RunningSyncServer, SyncLogEntry, SyncServerOptions, SyncStore } from './api.ts';
 export { STORE_FAILED } from './persistence.ts';
@@ -60,6 +62,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
       new AuthExtension({ accounts, tokens, store, log }),
       new PersistenceExtension({ store, log }),
       new PresenceExtension(),
+      new YDocListExtension({ store, log }),
       new LoggingExtension(log),
       new HttpApiExtension({ accounts, tokens, store, log, serverId }),
     ];

@@ -44,6 +44,21 @@ function textOnDisk(reader: SqliteSyncStore, docName: string): Promise<string> {
   });
 }
 
+/** True for a SyncStatus frame saying an update was applied (the acknowledgement a provider waits for). */
+function isAck(frame: Uint8Array): boolean {
+  if (frame.length < 2) return false;
+  const decoder = decoding.createDecoder(frame);
+  decoding.readVarString(decoder);
+  return decoding.readVarUint(decoder) === MESSAGE.syncStatus && decoding.readVarInt(decoder) === 1;
+}
+
+/** The keys of the chair's `statuses` map in a stored state. */
+function statusesOf(state: Uint8Array): Set<string> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return new Set(doc.getMap('statuses').keys());
+}
+
 /** Caps a document's file at its current size (null lifts the cap), so the next append fails as on a full disk. */
 function limitDisk(documentId: string, extraPages: number | null): void {
   const store = t.server.store as SqliteSyncStore;
@@ -83,6 +98,69 @@ describe('persistence', () => {
     // The first update creates the paragraph; after that each ack finds its character already on disk.
     expect(seen.at(-1)).toBe(sentence);
     expect(seen.slice(1)).toEqual([...sentence].map((_, i) => sentence.slice(0, i + 1)));
+  });
+
+  it('with several writers at once, each acknowledgement finds that writer\'s update on disk (group commit)', async () => {
+    const writers = 4;
+    const rounds = 8;
+    const reader = diskReader();
+    const raws = await Promise.all(Array.from({ length: writers }, () => t.raw()));
+    const checks: Array<Promise<boolean>> = [];
+    const acks = raws.map(() => 0);
+    for (const [w, raw] of raws.entries()) {
+      await raw.authenticate(`${DOC}/chair`, chairToken);
+      raw.ws.on('message', (data: Buffer) => {
+        if (!isAck(new Uint8Array(data))) return;
+        // Read the disk the moment the acknowledgement arrives: this writer's update of this round must be there.
+        const key = `w${w}-r${acks[w]}`;
+        acks[w] = (acks[w] ?? 0) + 1;
+        checks.push(reader.load(`${DOC}/chair`).then((state) => statusesOf(state).has(key)));
+      });
+    }
+    const replicas = raws.map(() => new Y.Doc());
+    for (let round = 0; round < rounds; round += 1) {
+      // All writers send in the same moment, so their updates reach the store together.
+      for (const [w, raw] of raws.entries()) {
+        const replica = replicas[w] as Y.Doc;
+        const before = Y.encodeStateVector(replica);
+        replica.getMap('statuses').set(`w${w}-r${round}`, 'agreed');
+        raw.update(`${DOC}/chair`, Y.encodeStateAsUpdate(replica, before));
+      }
+      await waitUntil(() => acks.every((count) => count === round + 1), `round ${round} is acknowledged to every writer`);
+    }
+    expect(await Promise.all(checks)).toEqual(Array.from({ length: writers * rounds }, () => true));
+    expect(statusesOf(await reader.load(`${DOC}/chair`)).size).toBe(writers * rounds);
+  });
+
+  it('refuses every update of a batch it cannot store (full disk): each writer is closed 4507, none is acknowledged or stored', async () => {
+    const observer = t.provider({ name: `${DOC}/text`, token: (await t.signIn('obs1')).token });
+    await observer.synced();
+    const raws = await Promise.all([t.raw(), t.raw(), t.raw()]);
+    for (const raw of raws) await raw.authenticate(`${DOC}/text`, chairToken);
+    limitDisk(DOC, 0);
+    for (const [w, raw] of raws.entries()) {
+      const local = new Y.Doc();
+      typeInto(local, String(w));
+      ((local.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(1, String(w).repeat(100_000));
+      raw.update(`${DOC}/text`, Y.encodeStateAsUpdate(local));
+    }
+    const closes = await Promise.all(raws.map((raw) => raw.closed));
+    expect(closes).toEqual(raws.map(() => ({ code: STORE_FAILED.code, reason: STORE_FAILED.reason })));
+    for (const raw of raws) expect(raw.received.filter((m) => m.kind === 'sync-status')).toEqual([]);
+    expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('');
+    expect(t.logs.filter((entry) => entry.event === 'store.error' && entry.code === 4507)).toHaveLength(3);
+
+    // Room again: the next writer is stored, and the observer never saw the refused text.
+    limitDisk(DOC, null);
+    const later = await t.raw();
+    await later.authenticate(`${DOC}/text`, chairToken);
+    const local = new Y.Doc();
+    typeInto(local, 'Stored');
+    later.update(`${DOC}/text`, Y.encodeStateAsUpdate(local));
+    await later.waitFor((m) => m.kind === 'sync-status' && m.applied);
+    await waitUntil(() => typedText(observer.doc) === 'Stored', 'the observer receives the stored change');
+    expect(observer.doc.getXmlFragment('prosemirror').length).toBe(1);
+    expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('Stored');
   });
 
   it('serves the stored Y.Docs after a restart', async () => {

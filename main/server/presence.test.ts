@@ -1,5 +1,6 @@
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRESENCE_INTERVAL_MS } from './presence.ts';
 import type { PresenceMessage, PresentUser } from './presence.ts';
 import { NodeWebSocket, startTestServer, waitUntil } from './test-support.ts';
 import type { TestServer, TestProvider } from './test-support.ts';
@@ -26,6 +27,11 @@ afterEach(async () => {
 function lastPresence(provider: TestProvider): PresentUser[] | null {
   const last = provider.stateless.map((payload) => JSON.parse(payload) as PresenceMessage).filter((m) => m.type === 'presence').at(-1);
   return last?.users ?? null;
+}
+
+/** How many presence messages a provider received (the server also sends the Y.Doc list on D/text). */
+function presenceCount(provider: TestProvider): number {
+  return provider.stateless.filter((payload) => (JSON.parse(payload) as { type: string }).type === 'presence').length;
 }
 
 function names(provider: TestProvider): string {
@@ -79,7 +85,9 @@ describe('presence', () => {
     const text = t.provider({ name: `${DOC}/text`, token: tokens.obs1 as string, socket });
     await text.synced();
     await waitUntil(() => names(chair) === 'chair1:1,obs1:1', 'the observer is present');
-    const sent = chair.stateless.length;
+    // Only presence messages: the server also sends the list of D's Y.Docs on D/text (ydoc-list.ts).
+    const presenceCount = () => chair.stateless.filter((payload) => (JSON.parse(payload) as { type: string }).type === 'presence').length;
+    const sent = presenceCount();
     // The observer opens another Y.Doc on the same socket: same users, same counts.
     const chairDoc = t.provider({ name: `${DOC}/chair`, token: tokens.obs1 as string, socket });
     await chairDoc.synced();
@@ -87,6 +95,46 @@ describe('presence', () => {
     const fra = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string });
     await fra.synced();
     await waitUntil(() => names(chair) === 'chair1:1,fra1:1,obs1:1', 'fra1 is present');
-    expect(chair.stateless.length).toBe(sent + 1);
+    expect(presenceCount()).toBe(sent + 1);
+  });
+
+  it('coalesces the sends while many clients connect: at most one list per interval, not one per connect', async () => {
+    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.synced();
+    await waitUntil(() => names(chair) === 'chair1:1', 'the chair sees itself');
+    const clients = 40;
+    const started = performance.now();
+    const observers = Array.from({ length: clients }, () => t.provider({ name: `${DOC}/text`, token: tokens.obs1 as string }));
+    await Promise.all(observers.map((observer) => observer.synced()));
+    const everyone = `chair1:1,obs1:${clients}`;
+    await waitUntil(() => [chair, ...observers].every((provider) => names(provider) === everyone), 'everyone has the final list', 20_000);
+    const elapsedMs = performance.now() - started;
+    // Each connection gets at most one list per interval while the others arrive (plus its own first one); sending
+    // on every connect would give 40 + 39 + ... + 1 = 820 lists to the observers.
+    const perConnectionBound = 2 + Math.ceil(elapsedMs / PRESENCE_INTERVAL_MS);
+    const received = observers.map(presenceCount);
+    for (const count of received) expect(count).toBeGreaterThanOrEqual(1);
+    for (const count of received) expect(count).toBeLessThanOrEqual(perConnectionBound);
+    expect(presenceCount(chair)).toBeLessThanOrEqual(perConnectionBound + 1);
+  });
+
+  it('sends the list once to a new D/text connection that does not change it, and to nobody else', async () => {
+    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.synced();
+    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: NodeWebSocket });
+    const fraOwn = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string, socket });
+    await fraOwn.synced();
+    await waitUntil(() => names(chair) === 'chair1:1,fra1:1', 'the chair sees the delegation');
+    const chairBefore = presenceCount(chair);
+    // The same socket opens the text: fra1 is already present with this socket, so the list is unchanged.
+    const fraText = t.provider({ name: `${DOC}/text`, token: tokens.fra1 as string, socket });
+    await fraText.synced();
+    await waitUntil(() => names(fraText) === 'chair1:1,fra1:1', 'the new connection has the list');
+    // A marker that changes the list, so everything sent before it has arrived.
+    const obs = t.provider({ name: `${DOC}/chair`, token: tokens.obs1 as string });
+    await obs.synced();
+    await waitUntil(() => names(fraText) === 'chair1:1,fra1:1,obs1:1' && names(chair) === 'chair1:1,fra1:1,obs1:1', 'both see the observer');
+    expect(presenceCount(fraText)).toBe(2);
+    expect(presenceCount(chair)).toBe(chairBefore + 1);
   });
 });

@@ -178,6 +178,22 @@ class PostgresStore implements PostgresSyncStore {
     );
   }
 
+  async listYDocs(documentId: string): Promise<string[]> {
+    this.#checkOpen();
+    const checkedId = documentIdSchema.safeParse(documentId);
+    if (!checkedId.success) return [];
+    // Ids hold only [a-z0-9-], none of them a LIKE wildcard.
+    const result = await this.#query<{ doc_name: string }>(
+      `listing the Y.Docs of "${checkedId.data}"`,
+      'SELECT DISTINCT doc_name FROM updates WHERE doc_name LIKE $1',
+      [`${checkedId.data}/%`],
+    );
+    return result.rows
+      .map((row) => parseSyncDocName(row.doc_name))
+      .flatMap((parsed) => (parsed && parsed.documentId === checkedId.data ? [parsed.local] : []))
+      .sort();
+  }
+
   async compact(docName: string): Promise<{ rowsBefore: number; rowsAfter: number }> {
     this.#checkOpen();
     checkDocName(docName);

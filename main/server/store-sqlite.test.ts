@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { StorageError } from '../storage/index.ts';
-import { SqliteSyncStore } from './store-sqlite.ts';
+import { SERVER_COMPACT_IDLE_ROWS, SqliteSyncStore } from './store-sqlite.ts';
 import { startTestServer, typedText, typeInto, waitUntil } from './test-support.ts';
 
 let dir: string;
@@ -100,6 +101,103 @@ describe('SqliteSyncStore', () => {
     await server.append('hrc-55-l1/text', mapUpdate('x', 'y'));
     expect(mapOf(await server.load('hrc-55-l1/text'))).toEqual({ x: 'y' });
     expect((await server.listDocuments()).map((d) => d.id).sort()).toEqual(['ga-res-79', 'hrc-55-l1']);
+  });
+
+  it('commits updates that arrive together in one transaction, settling each only once it is on disk', async () => {
+    const store = open();
+    await store.putDocument('ga-res-79', 'Oceans');
+    const workspaceId = store.workspaceIdOf('ga-res-79') as string;
+    const commits = vi.spyOn(store.workspace, 'appendMany');
+    const disk = open();
+    // Each append is read back by another store on the same folder the moment it settles: it sees only committed rows.
+    const seenWhenSettled = await Promise.all(
+      ['p1', 'p2', 'p3', 'p4', 'p5'].map((key) => store.append('ga-res-79/chair', mapUpdate(key, 'agreed')).then(() => disk.load('ga-res-79/chair'))),
+    );
+    expect(commits).toHaveBeenCalledTimes(1);
+    expect(commits.mock.calls[0]?.[0]).toBe(workspaceId);
+    expect(commits.mock.calls[0]?.[2]).toHaveLength(5);
+    for (const seen of seenWhenSettled) expect(Object.keys(mapOf(seen)).sort()).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+
+    // A later append is a transaction of its own.
+    await store.append('ga-res-79/chair', mapUpdate('p6', 'pending'));
+    expect(commits).toHaveBeenCalledTimes(2);
+  });
+
+  it('stores the updates of a group in the order they arrived', async () => {
+    const store = open();
+    await store.putDocument('ga-res-79', 'Oceans');
+    const sent: Uint8Array[] = [];
+    const doc = new Y.Doc();
+    doc.on('update', (update: Uint8Array) => sent.push(update));
+    typeInto(doc, 'In order');
+    expect(sent.length).toBeGreaterThan(3);
+    await Promise.all(sent.map((update) => store.append('ga-res-79/text', update)));
+    await store.close();
+    const file = path.join(dir, 'docs', `${store.workspaceIdOf('ga-res-79') as string}.penholder`);
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare("SELECT data FROM updates WHERE ydoc = 'text' ORDER BY seq").pluck().all() as Uint8Array[];
+    db.close();
+    expect(rows.map((row) => Array.from(row))).toEqual(sent.map((update) => Array.from(update)));
+  });
+
+  it('refuses every update of a group it cannot commit (full disk), stores none, and commits again once there is room', async () => {
+    const store = open();
+    await store.putDocument('ga-res-79', 'Oceans');
+    await store.append('ga-res-79/chair', mapUpdate('seed', 'x'));
+    const workspaceId = store.workspaceIdOf('ga-res-79') as string;
+    store.workspace.limitDiskForTest(workspaceId, 0);
+    const group = ['a', 'b', 'c'].map((key) => store.append('ga-res-79/chair', mapUpdate(key, key.repeat(50_000))));
+    const results = await Promise.allSettled(group);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const result of results) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'disk-full' });
+    expect(mapOf(await open().load('ga-res-79/chair'))).toEqual({ seed: 'x' });
+
+    store.workspace.limitDiskForTest(workspaceId, null);
+    await Promise.all(['a', 'b'].map((key) => store.append('ga-res-79/chair', mapUpdate(key, key))));
+    expect(mapOf(await open().load('ga-res-79/chair'))).toEqual({ seed: 'x', a: 'a', b: 'b' });
+  });
+
+  it('refuses only the update that cannot be stored; the others of its group are stored', async () => {
+    const store = open();
+    await store.putDocument('ga-res-79', 'Oceans');
+    const results = await Promise.allSettled([
+      store.append('ga-res-79/chair', mapUpdate('before', '1')),
+      store.append('ga-res-79/chair', new Uint8Array([1, 2, 3])),
+      store.append('ga-res-79/chair', mapUpdate('after', '2')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid' });
+    expect(mapOf(await open().load('ga-res-79/chair'))).toEqual({ before: '1', after: '2' });
+  });
+
+  it('commits waiting updates before it loads their Y.Doc or closes', async () => {
+    const store = open();
+    await store.putDocument('ga-res-79', 'Oceans');
+    const first = store.append('ga-res-79/chair', mapUpdate('waiting', 'yes'));
+    expect(mapOf(await store.load('ga-res-79/chair'))).toEqual({ waiting: 'yes' });
+    await first;
+    const second = store.append('ga-res-79/d/FRA', mapUpdate('on-close', 'yes'));
+    await store.close();
+    await second;
+    await expect(store.append('ga-res-79/chair', mapUpdate('late', 'no'))).rejects.toMatchObject({ code: 'storage' });
+    expect(mapOf(await open().load('ga-res-79/d/FRA'))).toEqual({ 'on-close': 'yes' });
+  });
+
+  it('merges a Y.Doc\'s rows once writing to it pauses, and keeps its content', async () => {
+    const store = open();
+    await store.putDocument('ga-res-79', 'Oceans');
+    const workspaceId = store.workspaceIdOf('ga-res-79') as string;
+    const doc = new Y.Doc();
+    const sent: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => sent.push(update));
+    typeInto(doc, 'x'.repeat(SERVER_COMPACT_IDLE_ROWS + 20));
+    // In groups, as a busy server receives them; none reaches the Workspace's own (larger) threshold.
+    for (let i = 0; i < sent.length; i += 50) await Promise.all(sent.slice(i, i + 50).map((update) => store.append('ga-res-79/text', update)));
+    expect(store.workspace.rowCount(workspaceId, 'text')).toBe(sent.length);
+    await waitUntil(() => store.workspace.rowCount(workspaceId, 'text') === 1, 'the rows are merged after the pause', 10_000);
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, await store.load('ga-res-79/text'));
+    expect(typedText(loaded)).toBe('x'.repeat(SERVER_COMPACT_IDLE_ROWS + 20));
   });
 
   it('is what a server uses by default: a typed text survives the server', async () => {

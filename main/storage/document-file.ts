@@ -73,6 +73,7 @@ export class DocumentFile {
    */
   readonly #mirrors = new Map<string, Y.Doc | null>();
   readonly #appendTx: (ydoc: string, data: Uint8Array, at: number) => number;
+  readonly #appendManyTx: (ydoc: string, data: ReadonlyArray<Uint8Array>, at: number) => number[];
   readonly #selectData: Database.Statement<[string], Buffer>;
   readonly #selectRows: Database.Statement<[string], { seq: number; data: Buffer }>;
   readonly #countRows: Database.Statement<[string], number>;
@@ -90,6 +91,11 @@ export class DocumentFile {
       const seq = Number(insert.run(ydoc, data, at).lastInsertRowid);
       touch.run(String(at));
       return seq;
+    });
+    this.#appendManyTx = db.transaction((ydoc: string, data: ReadonlyArray<Uint8Array>, at: number) => {
+      const seqs = data.map((update) => Number(insert.run(ydoc, update, at).lastInsertRowid));
+      touch.run(String(at));
+      return seqs;
     });
     this.#selectData = db.prepare<[string], Buffer>('SELECT data FROM updates WHERE ydoc = ? ORDER BY seq').pluck();
     this.#selectRows = db.prepare<[string], { seq: number; data: Buffer }>(
@@ -225,6 +231,26 @@ export class DocumentFile {
     return seq;
   }
 
+  /**
+   * Appends several updates of one Y.Doc and sets modifiedAt in ONE transaction (one fsync); returns their seqs,
+   * in order, once committed. Every update is checked against the stored state first: if any cannot be applied it
+   * throws StorageError('invalid') and stores none of them; if the commit fails none of them is stored either.
+   */
+  appendMany(ydoc: string, data: ReadonlyArray<Uint8Array>, at: number): number[] {
+    if (data.length === 0) return [];
+    this.#applyManyToMirror(ydoc, data);
+    let seqs: number[];
+    try {
+      seqs = this.#appendManyTx(ydoc, data, at);
+    } catch (error) {
+      this.#dropMirror(ydoc);
+      throw error;
+    }
+    const count = this.#rowCounts.get(ydoc);
+    if (count !== undefined) this.#rowCounts.set(ydoc, count + data.length);
+    return seqs;
+  }
+
   /** The number of stored rows of one Y.Doc (counted once, then tracked). */
   rowCount(ydoc: string): number {
     let count = this.#rowCounts.get(ydoc);
@@ -316,6 +342,11 @@ export class DocumentFile {
       this.#dropMirror(ydoc);
       throw new StorageError('invalid', 'The change cannot be applied to the stored document; it was not stored.', { cause: error });
     }
+  }
+
+  /** Checks a group of updates in order; the first that cannot be applied throws (and the mirror is rebuilt later). */
+  #applyManyToMirror(ydoc: string, data: ReadonlyArray<Uint8Array>): void {
+    for (const update of data) this.#applyToMirror(ydoc, update);
   }
 
   #dropMirror(ydoc: string): void {

@@ -291,6 +291,137 @@ describe('Workspace input checks', () => {
   });
 });
 
+/** Bytes that Y.decodeUpdate reads but no Y.Doc can apply (a content reference Yjs does not know): found by fuzzing. */
+const UNAPPLICABLE_UPDATE = new Uint8Array([0, 1, 146, 33, 1, 1, 0]);
+
+/** The stored rows of one Y.Doc, read straight from the file in seq order. */
+function rowsOnDisk(id: string, ydoc: string): Array<{ seq: number; data: Uint8Array; at: number }> {
+  const db = new Database(path.join(dir, 'docs', `${id}.penholder`), { readonly: true });
+  try {
+    return db.prepare('SELECT seq, data, at FROM updates WHERE ydoc = ? ORDER BY seq').all(ydoc) as Array<{ seq: number; data: Uint8Array; at: number }>;
+  } finally {
+    db.close();
+  }
+}
+
+describe('Workspace appendMany (group commit)', () => {
+  it('stores a group of updates in one transaction, in order, one row each, and sets modifiedAt', async () => {
+    const workspace = openWorkspace({ compactThreshold: Number.POSITIVE_INFINITY });
+    const stored = workspace.create('Report');
+    const { doc, updates } = recordingDoc();
+    typeParagraph(doc, 'p1', 'The Group affirms');
+    await pause(3);
+    const { seqs } = workspace.appendMany(stored.id, 'text', updates);
+    expect(seqs).toHaveLength(updates.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(workspace.get(stored.id).modifiedAt).toBeGreaterThan(stored.modifiedAt);
+
+    const loaded = workspace.load(stored.id, 'text');
+    expect(loaded.updateCount).toBe(updates.length);
+    expect(docFrom(loaded.state).getXmlFragment('prosemirror').toString()).toBe('<paragraph pid="p1">The Group affirms</paragraph>');
+    const rows = rowsOnDisk(stored.id, 'text');
+    expect(rows.map((row) => row.seq)).toEqual(seqs);
+    expect(rows.map((row) => Array.from(row.data))).toEqual(updates.map((u) => Array.from(u)));
+    // One transaction: every row carries the same commit time.
+    expect(new Set(rows.map((row) => row.at)).size).toBe(1);
+
+    // Later single appends and groups continue the same log.
+    const more = textUpdate('and more');
+    expect(workspace.append(stored.id, 'chair', more).seq).toBeGreaterThan(seqs.at(-1) as number);
+    expect(workspace.appendMany(stored.id, 'text', [])).toEqual({ seqs: [] });
+    expect(workspace.load(stored.id, 'text').updateCount).toBe(updates.length);
+  });
+
+  it('stores none of the group when one update is not a readable update or cannot be applied', () => {
+    const workspace = openWorkspace({ compactThreshold: Number.POSITIVE_INFINITY });
+    const stored = workspace.create('Report');
+    const { doc, updates } = recordingDoc();
+    typeParagraph(doc, 'p1', 'Recalling');
+    workspace.append(stored.id, 'text', updates[0] as Uint8Array);
+    const rest = updates.slice(1);
+    expect(rest.length).toBeGreaterThan(2);
+
+    expect(() => Y.decodeUpdate(UNAPPLICABLE_UPDATE)).not.toThrow();
+    for (const bad of [new Uint8Array([1, 2, 3]), new Uint8Array(), UNAPPLICABLE_UPDATE, 'abc' as unknown as Uint8Array]) {
+      const group = [...rest];
+      group.splice(1, 0, bad);
+      expect(storageCode(() => workspace.appendMany(stored.id, 'text', group))).toBe('invalid');
+      expect(workspace.load(stored.id, 'text').updateCount).toBe(1);
+    }
+    expect(storageCode(() => workspace.appendMany(stored.id, 'text', 'not a list' as unknown as Uint8Array[]))).toBe('invalid');
+    expect(storageCode(() => workspace.appendMany(stored.id, '../text', rest))).toBe('invalid');
+    expect(storageCode(() => workspace.appendMany('no-such-document', 'text', rest))).toBe('not-found');
+
+    // The refused groups left nothing behind, not even in the check of what applies: the good updates still go in.
+    workspace.appendMany(stored.id, 'text', rest);
+    expect(workspace.load(stored.id, 'text').updateCount).toBe(updates.length);
+    expect(docFrom(workspace.load(stored.id, 'text').state).getXmlFragment('prosemirror').toString()).toBe(
+      doc.getXmlFragment('prosemirror').toString(),
+    );
+  });
+
+  it('stores none of the group on a full disk, and the whole group once there is room again', () => {
+    const workspace = openWorkspace({ compactThreshold: Number.POSITIVE_INFINITY });
+    const stored = workspace.create('Report');
+    const { doc, updates } = recordingDoc();
+    const text = doc.getText('t');
+    text.insert(0, 'seed');
+    workspace.append(stored.id, 'text', updates.at(-1) as Uint8Array);
+    workspace.limitDiskForTest(stored.id, 0);
+    const group: Uint8Array[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      text.insert(text.length, `${i}:${'x'.repeat(20_000)}|`);
+      group.push(updates.at(-1) as Uint8Array);
+    }
+    let failure: unknown;
+    try {
+      workspace.appendMany(stored.id, 'text', group);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(StorageError);
+    expect((failure as StorageError).code).toBe('disk-full');
+    expect(workspace.load(stored.id, 'text').updateCount).toBe(1);
+    expect(docFrom(workspace.load(stored.id, 'text').state).getText('t').toString()).toBe('seed');
+
+    workspace.limitDiskForTest(stored.id, null);
+    expect(workspace.appendMany(stored.id, 'text', group).seqs).toHaveLength(5);
+    workspace.close();
+    const reopened = openWorkspace();
+    const final = reopened.load(stored.id, 'text');
+    expect(final.updateCount).toBe(6);
+    expect(docFrom(final.state).getText('t').toString()).toBe(text.toString());
+  });
+
+  it('counts the stored rows of a Y.Doc through appends and compaction', () => {
+    const workspace = openWorkspace({ compactThreshold: Number.POSITIVE_INFINITY });
+    const stored = workspace.create('Report');
+    expect(workspace.rowCount(stored.id, 'text')).toBe(0);
+    const { doc, updates } = recordingDoc();
+    typeParagraph(doc, 'p1', 'Noting');
+    workspace.appendMany(stored.id, 'text', updates);
+    workspace.append(stored.id, 'text', textUpdate('one more'));
+    expect(workspace.rowCount(stored.id, 'text')).toBe(updates.length + 1);
+    expect(workspace.rowCount(stored.id, 'chair')).toBe(0);
+    workspace.compact(stored.id, 'text');
+    expect(workspace.rowCount(stored.id, 'text')).toBe(1);
+    expect(storageCode(() => workspace.rowCount(stored.id, 'bad name'))).toBe('invalid');
+  });
+
+  it('compacts after a group that takes the Y.Doc past the threshold', () => {
+    const workspace = openWorkspace({ compactThreshold: 20 });
+    const stored = workspace.create('Report');
+    const { doc, updates } = recordingDoc();
+    typeParagraph(doc, 'p1', 'a'.repeat(30));
+    expect(updates.length).toBeGreaterThan(20);
+    workspace.appendMany(stored.id, 'text', updates);
+    const loaded = workspace.load(stored.id, 'text');
+    expect(loaded.updateCount).toBe(1);
+    expect(docFrom(loaded.state).getXmlFragment('prosemirror').toString()).toBe(doc.getXmlFragment('prosemirror').toString());
+  });
+});
+
 describe('Workspace compaction', () => {
   it('merges rows into one with the state unchanged, and later appends still apply', () => {
     const workspace = openWorkspace({ compactThreshold: Number.POSITIVE_INFINITY });

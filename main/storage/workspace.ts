@@ -213,6 +213,31 @@ export class Workspace {
     return { seq };
   }
 
+  /**
+   * Stores several Yjs updates of one Y.Doc in ONE transaction (one fsync: a sync server's group commit); returns
+   * their seqs, in order, only once all are committed with synchronous=FULL. All are checked before anything is
+   * written: one bad update, or a failed commit (full disk), stores none of them and throws. May compact afterwards.
+   */
+  appendMany(id: string, ydoc: string, updates: ReadonlyArray<Uint8Array>): { seqs: number[] } {
+    const meta = this.#meta(id);
+    const name = checkYDocName(ydoc);
+    if (!Array.isArray(updates)) throw new StorageError('invalid', 'Updates come as a list of byte arrays.');
+    const data = updates.map((update: unknown) => checkUpdate(update));
+    if (data.length === 0) return { seqs: [] };
+    const at = Math.max(Date.now(), meta.modifiedAt);
+    const seqs = this.#withFile(id, 'saving changes', (file) => file.appendMany(name, data, at));
+    meta.modifiedAt = at;
+    this.#maybeCompact(id, name);
+    return { seqs };
+  }
+
+  /** How many rows one Y.Doc has stored (compaction makes them one); cheap after the first call. */
+  rowCount(id: string, ydoc: string): number {
+    this.#meta(id);
+    const name = checkYDocName(ydoc);
+    return this.#withFile(id, 'reading the document', (file) => file.rowCount(name));
+  }
+
   /** Merges the rows of one Y.Doc (or of every Y.Doc) into one row each, in one transaction. */
   compact(id: string, ydoc?: string): { rowsBefore: number; rowsAfter: number } {
     this.#meta(id);
