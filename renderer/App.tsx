@@ -595,6 +595,7 @@ function Window({ api }: { api: MainApi }) {
             serverLabel={openServerLabel}
             onPublish={() => openDoc && setDialog({ kind: 'publish', doc: openDoc })}
             onSignIn={(serverUrl) => setDialog({ kind: 'connect', serverUrl, name: lastAccountName.current.get(serverUrl) })}
+            notify={notify}
           />
         ) : (
           <div className="editor-area empty">

@@ -56,6 +56,7 @@ export function wrapApi(api: PenholderApi): MainApi {
     purgeDocument: (r) => call('purgeDocument', r),
     loadYDoc: (r) => call('loadYDoc', r),
     appendUpdate: (r) => call('appendUpdate', r),
+    listYDocs: (r) => call('listYDocs', r),
     getAppInfo: (r) => call('getAppInfo', r),
     setLastOpened: (r) => call('setLastOpened', r),
     openExternal: (r) => call('openExternal', r),

@@ -14,6 +14,7 @@ export const ipcOperationNames = [
   'purgeDocument',
   'loadYDoc',
   'appendUpdate',
+  'listYDocs',
   'getAppInfo',
   'setLastOpened',
   'openExternal',

@@ -100,6 +100,8 @@ export const ipcRequestSchemas = {
   loadYDoc: z.object({ id: documentIdSchema, ydoc: ydocLocalNameSchema }).strict(),
   /** Appends one Y.Doc update; resolves only after the row is durably on disk. */
   appendUpdate: z.object({ id: documentIdSchema, ydoc: ydocLocalNameSchema, update: bytesSchema }).strict(),
+  /** The names of the Y.Docs stored for a document (`text`, `chair`, `d/<CODE>`), so every one can be loaded. */
+  listYDocs: z.object({ id: documentIdSchema }).strict(),
   /** Facts about the running app and its workspace, including problems found when opening it. */
   getAppInfo: z.object({}).strict(),
   /** Remembers which document the user had open, so a restart reopens it. */
@@ -304,6 +306,7 @@ export interface IpcResponses {
   purgeDocument: null;
   loadYDoc: { state: Uint8Array; updateCount: number };
   appendUpdate: { seq: number };
+  listYDocs: string[];
   getAppInfo: AppInfo;
   setLastOpened: null;
   openExternal: { opened: boolean; reason?: string };

@@ -103,6 +103,7 @@ export function createIpcHandlers(ctx: IpcHandlerContext): IpcHandlers {
       const { seq } = workspace.append(id, ydoc, update);
       return { seq };
     },
+    listYDocs: ({ id }) => workspace.ydocs(id).sort(),
     getAppInfo: () => ({
       version: ctx.version,
       shell: ctx.shell,

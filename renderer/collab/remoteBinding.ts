@@ -1,7 +1,8 @@
 /**
  * Keeps the Y.Docs of one open shared document in step with its sync server: one HocuspocusProvider per Y.Doc
- * (`D/text`, `D/chair`, and a delegation's own `D/d/<CODE>`) over the server's one socket, the presence list the
- * server sends, the awareness that carries the chair's team's cursors, and the connection line of the status bar.
+ * (`D/text`, `D/chair`, and every delegation's `D/d/<CODE>`: the account's own writable, the others read-only, added
+ * as the server announces them) over the server's one socket, the presence list the server sends, the awareness that
+ * carries the chair's team's cursors, and the connection line of the status bar.
  *
  * Local changes keep going to the local log (the session's queues); remote changes arrive with the provider as
  * their origin, so the provider does not send them back, and they are appended to the local log like any change.
@@ -16,6 +17,7 @@ import { colorForUser } from './colors.ts';
 import { reduceConnection, sameView, type ConnectionView } from './connectionState.ts';
 import { parsePresence, type PresentUser } from './presence.ts';
 import { releaseConnection, type ServerConnection } from './serverConnection.ts';
+import { parseYDocList } from './ydocList.ts';
 
 /** One Y.Doc of the document to keep in step. */
 export interface BoundYDoc {
@@ -65,6 +67,9 @@ export class RemoteBinding {
   #textSyncedWaiters: (() => void)[] = [];
   #snapshot: RemoteSnapshot;
   #destroyed = false;
+  /** The Y.Doc names the server last listed, replayed to late subscribers. */
+  #ydocs: readonly string[] | null = null;
+  readonly #ydocListeners = new Set<(names: readonly string[]) => void>();
 
   constructor(options: { connection: ServerConnection; documentId: string; account: RemoteAccount; docs: readonly BoundYDoc[] }) {
     this.documentId = options.documentId;
@@ -97,6 +102,20 @@ export class RemoteBinding {
     return new Promise((resolve) => this.#textSyncedWaiters.push(resolve));
   }
 
+  /** Binds one more Y.Doc (a delegation doc the server announced); a doc already bound is left as it is. */
+  addDoc(doc: BoundYDoc): void {
+    if (this.#destroyed || this.#bound.some((bound) => bound.local === doc.local)) return;
+    this.#bind(doc, false);
+    this.#publish();
+  }
+
+  /** Calls `listener` with the server's list of the document's Y.Docs, now if one came, and on every new list. */
+  onYDocs(listener: (names: readonly string[]) => void): () => void {
+    this.#ydocListeners.add(listener);
+    if (this.#ydocs) listener(this.#ydocs);
+    return () => this.#ydocListeners.delete(listener);
+  }
+
   /** Reconnects after the person signed in again. */
   reconnect(): void {
     this.#connection.reconnect();
@@ -115,6 +134,7 @@ export class RemoteBinding {
     }
     if (last) releaseConnection(this.#connection);
     this.#listeners.clear();
+    this.#ydocListeners.clear();
     for (const resolve of this.#textSyncedWaiters) resolve();
     this.#textSyncedWaiters = [];
   }
@@ -158,6 +178,12 @@ export class RemoteBinding {
         if (users) {
           this.#presence = users;
           this.#publish();
+          return;
+        }
+        const ydocs = parseYDocList(payload);
+        if (ydocs) {
+          this.#ydocs = ydocs;
+          for (const listener of this.#ydocListeners) listener(ydocs);
         }
       });
     }

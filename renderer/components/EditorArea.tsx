@@ -1,11 +1,14 @@
 /**
  * The centre of the window for one open document: toolbar, the grey workspace with the white page (the
- * ProseMirror editor and the footnotes at its foot), the outline pane and the status bar.
+ * ProseMirror editor and the footnotes at its foot) and the negotiation beside it (margin cards, compilation,
+ * activity), the outline pane and the status bar.
  */
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { EditorController, type EditorSnapshot } from '../editor/editorController.ts';
 import type { RemoteBinding } from '../collab/remoteBinding.ts';
-import type { DocumentSession } from '../editor/session.ts';
+import type { DocumentSession, SharingState } from '../editor/session.ts';
+import { NegotiationSession, type NegotiationIdentity } from '../negotiation/negotiationSession.ts';
+import { useNegotiationPanel } from './negotiation/NegotiationPanel.tsx';
 import type { FootnoteEntry } from '../editor/outline.ts';
 import { CollabBar } from './CollabBar.tsx';
 import { OutlinePane } from './OutlinePane.tsx';
@@ -30,6 +33,32 @@ export interface EditorAreaProps {
   onPublish: () => void;
   /** Opens the sign-in dialog for a server. */
   onSignIn: (serverUrl: string) => void;
+  /** Shows a message to the person (a refused edit, a recorded proposal). */
+  notify: (message: string, tone?: 'error' | 'info') => void;
+}
+
+const PERSON_SETTING = 'penholder.personName';
+const DEFAULT_PERSON = 'Chair';
+
+function readPerson(): string {
+  try {
+    return localStorage.getItem(PERSON_SETTING)?.trim() || DEFAULT_PERSON;
+  } catch {
+    return DEFAULT_PERSON;
+  }
+}
+
+/**
+ * Who takes part in the negotiation from this window: on a document on this computer only, the chair's team (who
+ * records what delegations say from the floor); on a shared one, the signed-in account's role.
+ */
+export function negotiationIdentity(sharing: SharingState, person: string): NegotiationIdentity {
+  const account = sharing.origin?.server.account ?? null;
+  if (!sharing.origin) return { role: 'chair', code: null, person, local: true };
+  if (!account || !sharing.binding) return { role: 'reader', code: null, person: account?.name ?? person, local: false };
+  if (account.role === 'chair') return { role: 'chair', code: null, person: account.name, local: false };
+  if (account.role === 'delegation' && account.delegation) return { role: 'delegation', code: account.delegation, person: account.name, local: false };
+  return { role: 'reader', code: null, person: account.name, local: false };
 }
 
 const noSubscribe = () => () => {};
@@ -87,6 +116,14 @@ export function EditorArea(props: EditorAreaProps) {
   const sharing = useSyncExternalStore(session.subscribeSharing, session.getSharing);
   const { binding, textWritable, textReady } = sharing;
   const [controller, setController] = useState<EditorController | null>(null);
+  const [negotiation, setNegotiation] = useState<NegotiationSession | null>(null);
+  const [person, setPerson] = useState(readPerson);
+  const personRef = useRef(person);
+  personRef.current = person;
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const [page, setPage] = useState<HTMLElement | null>(null);
+  const notifyRef = useRef(props.notify);
+  notifyRef.current = props.notify;
   const openLinkRef = useRef(openLink);
   openLinkRef.current = openLink;
   const onControllerRef = useRef(onController);
@@ -97,11 +134,17 @@ export function EditorArea(props: EditorAreaProps) {
   useEffect(() => {
     const element = mount.current;
     if (!element || !textReady) return;
+    // The negotiation first: its index must follow the text before the editor's binding does (decorations.ts).
+    const identity = negotiationIdentity(session.sharing, personRef.current);
+    const negotiating = new NegotiationSession(session, identity);
     const created = new EditorController(element, session.ydoc, {
       openLink: (href) => openLinkRef.current(href),
       readOnly: !textWritable,
       awareness: binding?.awareness ?? null,
+      negotiation: negotiating,
+      onRefused: (message) => notifyRef.current(message, 'error'),
     });
+    setNegotiation(negotiating);
     setController(created);
     onControllerRef.current(created);
     if (selectTitleRef.current && textWritable) created.selectTitle();
@@ -110,9 +153,35 @@ export function EditorArea(props: EditorAreaProps) {
     return () => {
       onControllerRef.current(null);
       setController(null);
+      setNegotiation(null);
       created.destroy();
+      negotiating.destroy();
     };
   }, [session, binding, textWritable, textReady]);
+
+  const changePerson = useCallback(
+    (name: string) => {
+      setPerson(name);
+      const trimmed = name.trim();
+      if (trimmed) negotiation?.setPerson(trimmed);
+      try {
+        localStorage.setItem(PERSON_SETTING, trimmed);
+      } catch {
+        // Private windows may refuse storage; the name then lasts for this session only.
+      }
+    },
+    [negotiation],
+  );
+  const panel = useNegotiationPanel({ negotiation, controller, scroller, page, notify: props.notify, person, onPerson: changePerson });
+  // The text keeps its place while the compilation or the activity log is open; they open at their top.
+  const textScroll = useRef(0);
+  const previousMode = useRef(panel.mode);
+  useLayoutEffect(() => {
+    if (!scroller || previousMode.current === panel.mode) return;
+    if (previousMode.current === 'text') textScroll.current = scroller.scrollTop;
+    scroller.scrollTop = panel.mode === 'text' ? textScroll.current : 0;
+    previousMode.current = panel.mode;
+  }, [panel.mode, scroller]);
 
   const snapshot = useSyncExternalStore(controller?.subscribe ?? noSubscribe, controller?.getSnapshot ?? noSnapshot);
 
@@ -128,16 +197,21 @@ export function EditorArea(props: EditorAreaProps) {
     <div className={`editor-area${outlineVisible ? ' with-outline' : ''}`}>
       <Toolbar controller={controller} state={snapshot?.toolbar ?? null} outlineVisible={outlineVisible} onToggleOutline={onToggleOutline} />
       <CollabBar sharing={sharing} serverLabel={props.serverLabel} onPublish={props.onPublish} onSignIn={props.onSignIn} />
+      {panel.bar}
       <div className="editor-columns">
-        <div className="workspace" data-testid="workspace">
+        <div className={`workspace${panel.margin ? ' with-margin' : ''}`} data-testid="workspace" ref={setScroller}>
           {textReady ? (
-            <article className={`page${textWritable ? '' : ' read-only'}`} aria-label={`Page of ${title}`}>
-              <div ref={mount} className="page-text" />
-              <Footnotes footnotes={snapshot?.footnotes ?? []} onOpen={onOpenFootnote} />
-            </article>
+            <div className="page-row" hidden={panel.mode !== 'text'}>
+              <article ref={setPage} className={`page${textWritable ? '' : ' read-only'}`} aria-label={`Page of ${title}`}>
+                <div ref={mount} className="page-text" />
+                <Footnotes footnotes={snapshot?.footnotes ?? []} onOpen={onOpenFootnote} />
+              </article>
+              {panel.margin}
+            </div>
           ) : (
             <WaitingForServer binding={binding} serverLabel={props.serverLabel} />
           )}
+          {panel.overlay}
         </div>
         {outlineVisible && <OutlinePane entries={snapshot?.outline ?? []} currentIndex={snapshot?.currentOutlineIndex ?? -1} onJump={onJump} />}
       </div>
@@ -149,6 +223,7 @@ export function EditorArea(props: EditorAreaProps) {
         paragraphs={snapshot?.paragraphs ?? null}
         title={title}
       />
+      {panel.dialogs}
     </div>
   );
 }

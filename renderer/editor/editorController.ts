@@ -43,6 +43,9 @@ import { FootnoteView } from './footnoteView.ts';
 import { HeaderView } from './headerView.ts';
 import { cleanPastedHtml, preparePastedSlice } from './paste.ts';
 import { buildRemoteCursor, remoteSelectionAttrs } from './remoteCursors.ts';
+import { negotiationDecorationsPlugin, referenceOf } from '../negotiation/decorations.ts';
+import { pidsTouchedBy } from '../negotiation/lockGuard.ts';
+import type { NegotiationSession } from '../negotiation/negotiationSession.ts';
 
 /** What the toolbar shows as active or available. */
 export interface ToolbarState {
@@ -97,7 +100,17 @@ export interface EditorOptions {
   readOnly?: boolean;
   /** Awareness of the shared text: the chair's team's cursors and selections are drawn from it. */
   awareness?: Awareness | null;
+  /**
+   * The negotiation of this document: its proposals are drawn in the text, paragraphs agreed ad ref refuse edits,
+   * and for the chair's team undo takes back typing and decisions in the order they were made.
+   */
+  negotiation?: NegotiationSession | null;
+  /** Told why an edit was refused (a paragraph agreed ad ref), for a person. */
+  onRefused?: (message: string) => void;
 }
+
+/** A refused edit is said at most this often, so holding a key down does not stack messages. */
+const REFUSAL_NOTICE_MS = 2500;
 
 /** Nodes y-prosemirror's undo must not delete while they still hold someone's text. */
 const PROTECTED_NODES = new Set(['paragraph', 'numbered_paragraph', 'heading', 'title']);
@@ -107,11 +120,11 @@ function markCommand(name: string): Command {
   return type ? toggleMark(type) : () => false;
 }
 
-const undoCommand: Command = (state) => undo(state);
-const redoCommand: Command = (state) => redo(state);
+const yUndoCommand: Command = (state) => undo(state);
+const yRedoCommand: Command = (state) => redo(state);
 
 /** The editor's keymap: Word's shortcuts, Enter that makes numbered paragraphs, Tab for levels. */
-function editorKeymap(): Record<string, Command> {
+function editorKeymap(undoCommand: Command, redoCommand: Command): Record<string, Command> {
   return {
     'Mod-z': undoCommand,
     'Shift-Mod-z': redoCommand,
@@ -143,13 +156,26 @@ export class EditorController {
   #analysisTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #analysisDelayMs: number;
   readonly #options: EditorOptions;
+  readonly #undoCommand: Command;
+  readonly #redoCommand: Command;
   /** Whether the text may only be read (see EditorOptions.readOnly). */
   readonly readOnly: boolean;
+  /** The negotiation drawn in this editor, if any. */
+  readonly negotiation: NegotiationSession | null;
+  #lastRefusal = 0;
+  readonly #cleanup: Array<() => void> = [];
 
   constructor(mount: HTMLElement, ydoc: Y.Doc, options: EditorOptions) {
     this.#options = options;
     this.readOnly = options.readOnly === true;
+    this.negotiation = options.negotiation ?? null;
     this.#analysisDelayMs = options.analysisDelayMs ?? 200;
+    const history = this.readOnly ? null : (this.negotiation?.history ?? null);
+    // With a negotiation, undo follows the order of typing and decisions; without, it is y-prosemirror's alone.
+    const undoCommand: Command = history ? () => history.undo() : yUndoCommand;
+    const redoCommand: Command = history ? () => history.redo() : yRedoCommand;
+    this.#undoCommand = undoCommand;
+    this.#redoCommand = redoCommand;
     const fragment = ydoc.getXmlFragment(TEXT_FRAGMENT);
     const readOnly = this.readOnly;
     const state = EditorState.create({
@@ -162,13 +188,14 @@ export class EditorController {
         numberingPlugin(),
         caretBlockPlugin(),
         inputRules({ rules: [...smartQuotes, ellipsis] }),
-        keymap(editorKeymap()),
+        keymap(editorKeymap(undoCommand, redoCommand)),
         keymap(baseKeymap),
         dropCursor({ color: '#1a5fb4', width: 2 }),
         gapCursor(),
         columnResizing(),
         tableEditing(),
         ...(options.awareness ? [yCursorPlugin(options.awareness, { cursorBuilder: buildRemoteCursor, selectionBuilder: remoteSelectionAttrs })] : []),
+        ...(this.negotiation ? [negotiationDecorationsPlugin(this.negotiation)] : []),
       ],
     });
     // y-prosemirror dispatches its first render while the view is still being constructed, before
@@ -201,6 +228,19 @@ export class EditorController {
       },
     });
     this.#snapshot = { toolbar: this.#toolbarState(), outline: [], footnotes: [], words: 0, paragraphs: 0, currentOutlineIndex: -1 };
+    const undoManager = yUndoPluginKey.getState(this.view.state)?.undoManager;
+    if (history && undoManager) {
+      this.#cleanup.push(
+        history.attachEditor(undoManager, {
+          canUndo: () => undoManager.undoStack.length > 0,
+          canRedo: () => undoManager.redoStack.length > 0,
+          undo: () => undo(this.view.state),
+          redo: () => redo(this.view.state),
+        }),
+      );
+      // A decision taken or undone changes what the toolbar's undo and redo can do.
+      this.#cleanup.push(history.subscribe(() => this.#refreshToolbar()));
+    }
     this.view.dom.addEventListener('penholder-history', this.#onHistoryEvent);
     // A document written by an older build or another tool may lack pids: repair once, outside the undo history.
     // A reader never repairs: the text is the chair's team's to write, and the server would refuse the change.
@@ -228,6 +268,7 @@ export class EditorController {
     // The last guard of a read-only text: a header field, a footnote, a paste or a drop can still try to change
     // the document; only changes coming from Yjs (the server's) are applied.
     if (this.readOnly && tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined) return;
+    if (tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined && this.#refuseLocked(view, tr)) return;
     // Moving the caret elsewhere (a click, arrow keys) ends the current undo step, as in a word processor:
     // typing here and then there are two steps even when they come within the undo manager's capture time.
     if (tr.selectionSet && !tr.docChanged && tr.getMeta(ySyncPluginKey) === undefined) {
@@ -248,9 +289,38 @@ export class EditorController {
     }
   }
 
+  /**
+   * Refuses a change to a paragraph agreed ad ref (locked until the Chair reopens it) and says so; true when
+   * refused. Changes from Yjs (the server, decisions) are never refused here.
+   */
+  #refuseLocked(view: EditorView, tr: Transaction): boolean {
+    const negotiation = this.negotiation;
+    if (!negotiation || negotiation.lockedPids.size === 0) return false;
+    const locked = [...pidsTouchedBy(tr)].filter((pid) => negotiation.isLocked(pid));
+    if (locked.length === 0) return false;
+    const now = Date.now();
+    if (now - this.#lastRefusal > REFUSAL_NOTICE_MS) {
+      this.#lastRefusal = now;
+      const names = locked.map((pid) => {
+        const reference = referenceOf(view.state, pid);
+        return reference ? `Paragraph ${reference}` : 'This paragraph';
+      });
+      const subject = names.length === 1 ? `${names[0]} is` : `${names.join(' and ')} are`;
+      this.#options.onRefused?.(`${subject} agreed ad ref and locked: nothing was changed. The Chair can reopen it, with a reason, to edit it again.`);
+    }
+    return true;
+  }
+
+  #refreshToolbar(): void {
+    if (this.view.isDestroyed) return;
+    const toolbar = this.#toolbarState();
+    if (!sameToolbar(toolbar, this.#snapshot.toolbar)) this.#publish({ ...this.#snapshot, toolbar });
+  }
+
   #toolbarState(): ToolbarState {
     const state = this.view.state;
     const undoManager = yUndoPluginKey.getState(state)?.undoManager;
+    const history = this.readOnly ? null : (this.negotiation?.history ?? null);
     const $from = state.selection.$from;
     return {
       bold: isMarkActive(state, 'bold'),
@@ -259,8 +329,8 @@ export class EditorController {
       block: activeBlockKind(state),
       letteredList: isInList(state, 'lettered_list'),
       bulletList: isInList(state, 'bullet_list'),
-      canUndo: !!undoManager && undoManager.undoStack.length > 0,
-      canRedo: !!undoManager && undoManager.redoStack.length > 0,
+      canUndo: history ? history.canUndo() : !!undoManager && undoManager.undoStack.length > 0,
+      canRedo: history ? history.canRedo() : !!undoManager && undoManager.redoStack.length > 0,
       inBody: $from.depth >= 1 && $from.node(1).type.name !== 'header',
       inTable: isInTable(state),
     };
@@ -332,9 +402,9 @@ export class EditorController {
       case 'table':
         return insertTable(3, 3);
       case 'undo':
-        return undoCommand;
+        return this.#undoCommand;
       case 'redo':
-        return redoCommand;
+        return this.#redoCommand;
       case 'select-all':
         return selectAll;
     }
@@ -401,8 +471,8 @@ export class EditorController {
 
   #onHistoryEvent = (event: Event): void => {
     const detail = (event as CustomEvent<string>).detail;
-    if (detail === 'undo') undo(this.view.state);
-    else if (detail === 'redo') redo(this.view.state);
+    if (detail === 'undo') this.#undoCommand(this.view.state);
+    else if (detail === 'redo') this.#redoCommand(this.view.state);
   };
 
   /** Links never navigate the window: Ctrl/Cmd-click opens them in the system browser. */
@@ -423,6 +493,7 @@ export class EditorController {
   /** Tears the view down; the Y.Doc and its saving belong to the session and carry on. */
   destroy(): void {
     if (this.#analysisTimer !== null) clearTimeout(this.#analysisTimer);
+    for (const step of this.#cleanup) step();
     this.view.dom.removeEventListener('penholder-history', this.#onHistoryEvent);
     this.#listeners.clear();
     this.view.destroy();

@@ -20,6 +20,11 @@ export interface NumberingPluginState {
   decorations: DecorationSet;
   /** Number of each numbered paragraph and label of each heading, by pid. */
   labels: ReadonlyMap<string, string>;
+  /**
+   * How each paragraph is cited, by pid: "12", "A." for a heading, "12 (a)" for a sub-paragraph; the negotiation
+   * panes name paragraphs with it.
+   */
+  references: ReadonlyMap<string, string>;
   /** Incremented on each recomputation, so views can tell a structural change from typing. */
   structureVersion: number;
 }
@@ -46,6 +51,12 @@ export function computeNumbering(doc: ProseMirrorNode, structureVersion = 0): Nu
   const labels = new Map<string, string>();
   for (const paragraph of analysis.paragraphs) if (paragraph.pid) labels.set(paragraph.pid, String(paragraph.number));
   for (const heading of analysis.headings) if (heading.pid) labels.set(heading.pid, headingLabel(heading.label));
+  const references = new Map(labels);
+  for (const sub of analysis.subparagraphs) {
+    if (!sub.pid) continue;
+    const owner = sub.ownerPid ? labels.get(sub.ownerPid) : undefined;
+    references.set(sub.pid, owner ? `${owner} ${sub.label}` : sub.label);
+  }
   const decorations: Decoration[] = [];
   const mark = (pos: number, attrs: Record<string, string>) => {
     const node = doc.nodeAt(pos);
@@ -54,7 +65,7 @@ export function computeNumbering(doc: ProseMirrorNode, structureVersion = 0): Nu
   for (const sub of analysis.subparagraphs) mark(sub.pos, { 'data-label': sub.label });
   // Not data-number: that attribute means a paragraph number, and selectors like [data-number="2"] must find only those.
   for (const footnote of analysis.footnotes) mark(footnote.pos, { 'data-footnote': String(footnote.number) });
-  return { decorations: DecorationSet.create(doc, decorations), labels, structureVersion };
+  return { decorations: DecorationSet.create(doc, decorations), labels, references, structureVersion };
 }
 
 /** The label a block shows, from the current numbering. */

@@ -2,13 +2,17 @@
  * One open document: its Y.Docs loaded from storage and the queues that write every change back. A session
  * outlives its editor view until everything is on disk, so switching documents never drops an edit.
  *
- * A shared document (one that mirrors a document on a sync server) also loads `chair` and, for a delegation,
- * its own `d/<CODE>` from the local log, so it opens offline, and binds all of them to the server
- * (renderer/collab/remoteBinding.ts). Changes from the server are appended to the local log like local ones.
+ * Every document loads `chair` and every delegation's `d/<CODE>` stored in its local log beside `text`, so a
+ * negotiation (proposals, positions, decisions, statuses) opens complete and offline; a local document is a whole
+ * negotiation run on one laptop. A shared document (one that mirrors a document on a sync server) also loads, for a
+ * delegation, its own `d/<CODE>`, binds all of them to the server (renderer/collab/remoteBinding.ts) and loads and
+ * binds every delegation doc the server announces later. Changes from the server are appended to the local log
+ * like local ones.
  */
 import * as Y from 'yjs';
 import type { RemoteAccount, RemoteLink, RemoteServer } from '../../shared/ipc.ts';
 import { CHAIR_YDOC, TEXT_FRAGMENT, TEXT_YDOC, delegationYDoc } from '../../shared/model/ydocs.ts';
+import { ydocLocalNameSchema } from '../../shared/ipc.ts';
 import { mayWrite } from '../../shared/sync.ts';
 import type { MainApi } from '../bridge.ts';
 import { RemoteBinding } from '../collab/remoteBinding.ts';
@@ -64,6 +68,16 @@ export function mirroredYDocs(account: RemoteAccount | null): string[] {
   return names;
 }
 
+/** The delegation code of a local Y.Doc name `d/<CODE>`, or null for `text` and `chair`. */
+export function delegationOfYDoc(local: string): string | null {
+  return local.startsWith('d/') ? local.slice(2) : null;
+}
+
+/** Whether a name from outside (the server's list, storage) is a Y.Doc name this build can load. */
+function isYDocName(local: unknown): local is string {
+  return ydocLocalNameSchema.safeParse(local).success;
+}
+
 /** An open (or still saving) document. */
 export class DocumentSession {
   readonly id: string;
@@ -74,9 +88,13 @@ export class DocumentSession {
   readonly #api: MainApi;
   readonly #docs = new Map<string, LoadedYDoc>();
   #closing = false;
+  #disposed = false;
   #sharing: SharingState;
   #unsubscribeQueue: () => void;
   readonly #sharingListeners = new Set<() => void>();
+  readonly #ydocListeners = new Set<() => void>();
+  /** Names being loaded right now, so two announcements of the same doc load it once. */
+  readonly #loading = new Map<string, Promise<LoadedYDoc>>();
 
   private constructor(api: MainApi, id: string, text: LoadedYDoc) {
     this.#api = api;
@@ -107,6 +125,9 @@ export class DocumentSession {
     const text = await loadYDoc(api, id, TEXT_YDOC);
     const session = new DocumentSession(api, id, text);
     try {
+      // The chair's doc always (an empty one is written on the first decision), and every delegation doc stored.
+      const stored = (await api.listYDocs({ id })).filter(isYDocName);
+      await session.#ensureYDocs([CHAIR_YDOC, ...stored]);
       await session.share(origin);
     } catch (error) {
       await session.#dispose();
@@ -134,6 +155,80 @@ export class DocumentSession {
   /** Reads {@link sharing} (for React's useSyncExternalStore). */
   getSharing = (): SharingState => this.#sharing;
 
+  /** The `chair` Y.Doc (statuses, decisions, proposals from the floor). */
+  get chairYDoc(): Y.Doc {
+    const chair = this.#docs.get(CHAIR_YDOC);
+    if (!chair) throw new Error('The chair\u2019s document is not loaded.');
+    return chair.ydoc;
+  }
+
+  /** Every delegation doc loaded so far, by code (the map grows as docs are found; see {@link subscribeYDocs}). */
+  delegationYDocs(): Map<string, Y.Doc> {
+    const docs = new Map<string, Y.Doc>();
+    for (const [local, doc] of this.#docs) {
+      const code = delegationOfYDoc(local);
+      if (code !== null) docs.set(code, doc.ydoc);
+    }
+    return docs;
+  }
+
+  /** Subscribes to new Y.Docs being loaded (a delegation doc appeared); returns the unsubscribe. */
+  subscribeYDocs = (listener: () => void): (() => void) => {
+    this.#ydocListeners.add(listener);
+    return () => this.#ydocListeners.delete(listener);
+  };
+
+  /**
+   * Loads Y.Docs not loaded yet (from the local log) and starts saving them; resolves when all are. The requests go
+   * out together: a negotiation of 150 delegations has 150 docs, and one round trip each in turn would be felt.
+   */
+  async #ensureYDocs(names: readonly string[]): Promise<string[]> {
+    const added: string[] = [];
+    const loads = names
+      .filter((local) => !this.#docs.has(local))
+      .map(async (local) => {
+        let loading = this.#loading.get(local);
+        if (!loading) {
+          loading = loadYDoc(this.#api, this.id, local);
+          this.#loading.set(local, loading);
+          // Forgotten once settled, so a later announcement of the same name can load it again if this one failed.
+          loading.then(
+            () => this.#loading.delete(local),
+            () => this.#loading.delete(local),
+          );
+        }
+        const doc = await loading;
+        if (!this.#docs.has(local)) {
+          this.#docs.set(local, doc);
+          added.push(local);
+        }
+      });
+    const results = await Promise.allSettled(loads);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (added.length > 0) {
+      this.#regroupQueues();
+      for (const listener of this.#ydocListeners) listener();
+    }
+    if (failed) throw failed.reason;
+    return added;
+  }
+
+  /** The server announced D's Y.Docs: load the new ones from the local log and bind them read-only (or as ours). */
+  async #onServerYDocs(binding: RemoteBinding, names: readonly string[]): Promise<void> {
+    const wanted = names.filter((local) => isYDocName(local) && delegationOfYDoc(local) !== null);
+    try {
+      await this.#ensureYDocs(wanted);
+    } catch (error) {
+      console.warn('[penholder] a delegation\u2019s document could not be loaded', error);
+      return;
+    }
+    if (this.#sharing.binding !== binding || this.#disposed) return;
+    for (const local of wanted) {
+      const doc = this.#docs.get(local);
+      if (doc) binding.addDoc({ local, ydoc: doc.ydoc, writable: mayWrite(binding.account, local) });
+    }
+  }
+
   /**
    * Binds the document to its server as `origin.server.account` (or unbinds it: null origin, or signed out). Called
    * on open, after publishing, after signing in or out. Loads the extra Y.Docs the account mirrors first.
@@ -150,10 +245,7 @@ export class DocumentSession {
       this.#setSharing({ origin: null, binding: null, textWritable: true, textReady: true });
       return;
     }
-    for (const local of mirroredYDocs(account)) {
-      if (!this.#docs.has(local)) this.#docs.set(local, await loadYDoc(this.#api, this.id, local));
-    }
-    this.#regroupQueues();
+    await this.#ensureYDocs(mirroredYDocs(account));
     const textWritable = account !== null && mayWrite(account, TEXT_YDOC);
     // A mirror never downloaded is empty: the editor waits for the server, or it would write a blank page's
     // header and paragraph into the text, to be merged with the real one.
@@ -167,11 +259,10 @@ export class DocumentSession {
       connection: connectionFor(origin.server, this.#api),
       documentId: origin.link.documentId,
       account,
-      docs: mirroredYDocs(account).flatMap((local) => {
-        const doc = this.#docs.get(local);
-        return doc ? [{ local, ydoc: doc.ydoc, writable: mayWrite(account, local) }] : [];
-      }),
+      // Every doc this computer holds: others' delegation docs are read-only, and reading them is everyone's right.
+      docs: [...this.#docs.values()].map((doc) => ({ local: doc.local, ydoc: doc.ydoc, writable: mayWrite(account, doc.local) })),
     });
+    binding.onYDocs((names) => void this.#onServerYDocs(binding, names));
     this.#setSharing({ origin, binding, textWritable, textReady: !neverDownloaded });
     if (neverDownloaded) {
       void binding.whenTextSynced().then(() => {
@@ -192,6 +283,7 @@ export class DocumentSession {
   }
 
   async #dispose(): Promise<void> {
+    this.#disposed = true;
     this.#sharing.binding?.destroy();
     for (const doc of this.#docs.values()) {
       doc.detach();
@@ -199,6 +291,7 @@ export class DocumentSession {
     }
     this.#unsubscribeQueue();
     this.#sharingListeners.clear();
+    this.#ydocListeners.clear();
     sessions.delete(this);
     registryChanged();
   }

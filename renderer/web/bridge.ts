@@ -54,6 +54,7 @@ const OPERATIONS = {
   purgeDocument: true,
   loadYDoc: true,
   appendUpdate: true,
+  listYDocs: true,
   getAppInfo: true,
   setLastOpened: true,
   openExternal: true,

@@ -1,0 +1,140 @@
+// @vitest-environment jsdom
+import { EditorState, TextSelection } from 'prosemirror-state';
+import { DecorationSet, EditorView, type Decoration } from 'prosemirror-view';
+import { prosemirrorToYXmlFragment } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEXT_FRAGMENT } from '../../shared/model/ydocs.ts';
+import { schema } from '../../shared/schema/index.ts';
+import { numberingPlugin } from '../editor/numberingPlugin.ts';
+import { doc, letters, np, p } from '../editor/testDocs.ts';
+import { ghostLabel, negotiationDecorationsKey, negotiationDecorationsPlugin } from './decorations.ts';
+import { NegotiationSession, type NegotiationIdentity } from './negotiationSession.ts';
+
+const FRA: NegotiationIdentity = { role: 'delegation', code: 'FRA', person: 'Ana', local: false };
+
+/** The text as ProseMirror and as Yjs, the chair's doc and FRA's doc, and a negotiation session over them. */
+function setup(identity: NegotiationIdentity = FRA) {
+  const root = doc(np('a', 'The OEWG recalled the report.'), np('b', 'Second paragraph.'), letters(p('la', 'first sub-paragraph')), np('c', 'Third.'));
+  const text = new Y.Doc();
+  prosemirrorToYXmlFragment(root, text.getXmlFragment(TEXT_FRAGMENT));
+  const chair = new Y.Doc();
+  const delegations = new Map([['FRA', new Y.Doc()]]);
+  const session = new NegotiationSession(
+    { ydoc: text, chairYDoc: chair, delegationYDocs: () => delegations, subscribeYDocs: () => () => {} },
+    identity,
+  );
+  const state = EditorState.create({ schema, doc: root, plugins: [numberingPlugin(), negotiationDecorationsPlugin(session)] });
+  return { root, text, chair, session, state };
+}
+
+/** Where the n-th top-level block starts, and the block. */
+function child(state: EditorState, index: number) {
+  let offset = 0;
+  for (let i = 0; i < index; i++) offset += state.doc.child(i).nodeSize;
+  return { offset, node: state.doc.child(index) };
+}
+
+/** The decorations the plugin hands ProseMirror for the n-th top-level block. */
+function decorationsOf(state: EditorState, index: number): { set: DecorationSet; list: Decoration[] } {
+  const source = negotiationDecorationsKey.getState(state);
+  if (!source) throw new Error('no negotiation decorations');
+  const { offset, node } = child(state, index);
+  const set = source.forChild(offset, node);
+  return { set, list: set.find() };
+}
+
+function classOf(decoration: Decoration): string {
+  return String((decoration as unknown as { type: { attrs?: Record<string, string> } }).type.attrs?.['class'] ?? '');
+}
+
+let views: EditorView[] = [];
+afterEach(() => {
+  for (const view of views) view.destroy();
+  views = [];
+});
+
+describe('ghostLabel', () => {
+  it('numbers a proposed paragraph after its anchor with bis, ter …', () => {
+    expect(ghostLabel('12')).toBe('12 bis');
+    expect(ghostLabel('12 bis')).toBe('12 ter');
+    expect(ghostLabel('A.')).toBe('A. bis');
+    expect(ghostLabel(null)).toBe('New paragraph');
+  });
+});
+
+describe('the negotiation decorations', () => {
+  it('draw a replacement on its paragraph only, and answer again from the cache', () => {
+    const { session, state } = setup();
+    session.propose({ kind: 'replace', pid: 'a', span: { from: 9, to: 17 }, text: 'reaffirmed' });
+    // Block 0 is the header; 'a' is block 1.
+    const { set, list } = decorationsOf(state, 1);
+    const struck = list.find((d) => classOf(d).includes('ph-prop-del'));
+    expect(struck).toMatchObject({ from: 9, to: 17 });
+    expect(list.some((d) => d.from === 17 && d.spec.key === `${session.paragraph('a').proposals[0]?.id}:ins`)).toBe(true);
+    // The count badge.
+    expect(list.some((d) => String(d.spec.key).startsWith('badge:a:1:1'))).toBe(true);
+    expect(decorationsOf(state, 1).set).toBe(set);
+    expect(decorationsOf(state, 2).set).toBe(DecorationSet.empty);
+  });
+
+  it('map the typed-in paragraph’s marks at once, before the index has seen the keystroke', () => {
+    const { session, state } = setup();
+    session.propose({ kind: 'replace', pid: 'a', span: { from: 9, to: 17 }, text: 'reaffirmed' });
+    decorationsOf(state, 1);
+    // Two characters typed at the paragraph's start: the ProseMirror document only (Yjs does not have them yet).
+    const typed = state.apply(state.tr.insertText('A ', child(state, 1).offset + 1));
+    const struck = decorationsOf(typed, 1).list.find((d) => classOf(d).includes('ph-prop-del'));
+    expect(struck).toMatchObject({ from: 11, to: 19 });
+    expect(typed.doc.child(1).textBetween(11, 19)).toBe('recalled');
+  });
+
+  it('repaint a paragraph when its proposals change, and draw proposals on sub-paragraphs inside their list', async () => {
+    const { session, state } = setup();
+    const before = decorationsOf(state, 4).set;
+    expect(before).toBe(DecorationSet.empty);
+    session.propose({ kind: 'comment', pid: 'c', span: { from: 0, to: 5 }, text: 'Why third?' });
+    session.propose({ kind: 'new-paragraph', pid: 'la', text: 'A second sub-paragraph.' });
+    await Promise.resolve();
+    const source = negotiationDecorationsKey.getState(state);
+    source?.painter.touch(new Set(['c', 'la']));
+    const refreshed = state.apply(state.tr.setMeta(negotiationDecorationsKey, { pids: new Set(['c', 'la']) }));
+    const comment = decorationsOf(refreshed, 4).list.find((d) => classOf(d).includes('ph-prop-comment'));
+    expect(comment).toMatchObject({ from: 0, to: 5 });
+    // The sub-paragraph sits inside list > item: its content starts 2 positions into the list's content.
+    const inList = decorationsOf(refreshed, 3).list;
+    const end = 2 + 'first sub-paragraph'.length;
+    expect(child(refreshed, 3).node.textBetween(2, end)).toBe('first sub-paragraph');
+    expect(inList.some((d) => String(d.spec.key).includes(':ghost:') && d.from === end)).toBe(true);
+  });
+
+  it('leave out proposals the filters hide, and the marks of a hidden delegation', () => {
+    const { session, state } = setup();
+    session.propose({ kind: 'replace', pid: 'a', span: { from: 9, to: 17 }, text: 'reaffirmed' });
+    session.setFilters({ codes: null, kinds: null, statuses: null, hidden: ['FRA'] });
+    const source = negotiationDecorationsKey.getState(state);
+    const hidden = state.apply(state.tr.setMeta(negotiationDecorationsKey, { all: true }));
+    expect(source).not.toBe(negotiationDecorationsKey.getState(hidden));
+    const list = decorationsOf(hidden, 1).list;
+    expect(list.some((d) => classOf(d).includes('ph-prop'))).toBe(false);
+    // The badge still counts it: its card still shows.
+    expect(list.some((d) => String(d.spec.key).startsWith('badge:a'))).toBe(true);
+  });
+
+  it('render in a real editor view, and refuse nothing there but what the lock guard refuses', () => {
+    const { session, state } = setup();
+    session.propose({ kind: 'replace', pid: 'a', span: { from: 9, to: 17 }, text: 'reaffirmed' });
+    const mount = document.createElement('div');
+    document.body.append(mount);
+    const view = new EditorView(mount, { state });
+    views.push(view);
+    const del = mount.querySelector('.ph-prop-del');
+    expect(del?.textContent).toBe('recalled');
+    expect(mount.querySelector('ins.ph-prop-ins')?.textContent).toBe('reaffirmed');
+    expect(mount.querySelector('[data-badge-pid="a"]')?.textContent).toBe('1');
+    // Typing elsewhere keeps the marks where they belong.
+    const at = child(view.state, 2).offset + 1;
+    view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, at)).insertText('New '));
+    expect(mount.querySelector('.ph-prop-del')?.textContent).toBe('recalled');
+  });
+});
