@@ -41,11 +41,17 @@ function unknownServer(url: string): RemoteServer {
   return { url, wsUrl: '', serverId: '', schemaVersion: 0, account: null, credentialsPersist: false, hosted: false };
 }
 
+/** Narrower than this, the outline starts closed so the page and its margin keep a readable width. */
+const WIDE_WINDOW_PX = 1280;
+
 function readOutlineSetting(): boolean {
+  // Until the person chooses, a narrow window (a small laptop) gives the page the outline's room.
+  const wide = window.innerWidth >= WIDE_WINDOW_PX;
   try {
-    return localStorage.getItem(OUTLINE_SETTING) !== 'false';
+    const stored = localStorage.getItem(OUTLINE_SETTING);
+    return stored === null ? wide : stored !== 'false';
   } catch {
-    return true;
+    return wide;
   }
 }
 
