@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark, prints the figures and writes them to tests/bench/results/latest.json.
  *
- * `node tests/bench/run.ts --only sync` runs one benchmark (storage, editor or sync) and keeps the others' figures
- * already in the file; `--quick` runs the sync benchmark's short check instead of its full matrix.
+ * `node tests/bench/run.ts --only sync` runs one benchmark (storage, editor, sync or negotiation) and keeps the others'
+ * figures already in the file; `--quick` runs the sync benchmark's short check instead of its full matrix, and the
+ * negotiation benchmark with 1,000 proposals and 100 keystrokes instead of 5,000 and 300.
  *
  * Benchmarks report; they never fail on time. Targets are printed beside the figures for the reader.
  */
@@ -11,11 +12,12 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runEditorBench } from './editor-bench.ts';
+import { formatNegotiationReport, roundNegotiationFigures, runNegotiationBench } from './negotiation-bench.ts';
 import { runStorageBench } from './storage-bench.ts';
 import { formatSyncReport, roundSyncFigures, runSyncBench } from './sync-bench.ts';
 import { percentile, round } from './stats.ts';
 
-const BENCHMARKS = ['storage', 'editor', 'sync'] as const;
+const BENCHMARKS = ['storage', 'editor', 'sync', 'negotiation'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const argv = process.argv.slice(2);
@@ -76,6 +78,16 @@ if (selected('sync')) {
   const sync = await runSyncBench({ quick });
   results.sync = roundSyncFigures({ ...sync, command });
   console.log(formatSyncReport(sync).join('\n'));
+}
+
+if (selected('negotiation')) {
+  console.log(`Negotiation (100-page document, ${quick ? '1,000' : '5,000'} proposals from 150 delegations, web build and a sync server) ...`);
+  const negotiation = await runNegotiationBench({ staticDir: join(root, 'dist-web'), quick });
+  results.negotiation = roundNegotiationFigures(negotiation);
+  // The editor benchmark's figures on the same document without proposals, when the file holds them.
+  const editor = (results.editor ?? undefined) as Parameters<typeof formatNegotiationReport>[1];
+  const source = selected('editor') ? 'this run' : `from ${commands.editor ?? 'an earlier run'}`;
+  console.log(formatNegotiationReport(negotiation, editor && { ...editor, source }).join('\n'));
 }
 
 mkdirSync(outDir, { recursive: true });
