@@ -16,6 +16,7 @@ import { startWebHost } from '../../main/web/host.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { generateDocument } from '../helpers/generate-document.ts';
 import { percentile } from './stats.ts';
+import { measureKeystrokes } from './keystrokes.ts';
 
 /** Figures from one run of the editor benchmark. */
 export interface EditorBenchFigures {
@@ -100,24 +101,7 @@ async function measure(options: { staticDir: string; blocks: number; opens: numb
     await target.scrollIntoViewIfNeeded();
     await target.click();
     await page.keyboard.press('End');
-    await page.evaluate(() => {
-      const w = window as unknown as { __latencies: number[] };
-      w.__latencies = [];
-      document.addEventListener(
-        'keydown',
-        (event) => {
-          const start = event.timeStamp;
-          requestAnimationFrame(() => setTimeout(() => w.__latencies.push(performance.now() - start), 0));
-        },
-        true,
-      );
-    });
-    for (let i = 0; i < keystrokes; i += 1) {
-      await page.keyboard.press(i % 12 === 11 ? 'Space' : 'KeyA');
-      await page.waitForTimeout(20);
-    }
-    await page.waitForTimeout(200);
-    const latencies = await page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
+    const latencies = await measureKeystrokes(page, keystrokes);
     await context.close();
     return { blocks: generated.blocks, characters: generated.characters, updateBytes: update.byteLength, openMs, latencies };
   } finally {

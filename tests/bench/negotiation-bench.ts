@@ -27,6 +27,7 @@ import { launchChromium } from '../helpers/browser.ts';
 import { login, openProvider, type TestProvider } from '../helpers/sync-server.ts';
 import { generateNegotiation, type GeneratedNegotiation, type TargetParagraph } from './negotiation/generate-negotiation.ts';
 import { percentile, round } from './stats.ts';
+import { measureKeystrokes as typeAndMeasure } from './keystrokes.ts';
 
 /** Figures of the Node side: building the negotiation and reading it. */
 export interface NegotiationModelFigures {
@@ -315,24 +316,7 @@ async function measureKeystrokes(page: Page, pid: string, keystrokes: number): P
     await changed;
     await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
   }, pid);
-  await page.evaluate(() => {
-    const w = window as unknown as { __latencies: number[] };
-    w.__latencies = [];
-    document.addEventListener(
-      'keydown',
-      (event) => {
-        const start = event.timeStamp;
-        requestAnimationFrame(() => setTimeout(() => w.__latencies.push(performance.now() - start), 0));
-      },
-      true,
-    );
-  });
-  for (let i = 0; i < keystrokes; i += 1) {
-    await page.keyboard.press(i % 12 === 11 ? 'Space' : 'KeyA');
-    await page.waitForTimeout(20);
-  }
-  await page.waitForTimeout(200);
-  const latencies = await page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
+  const latencies = await typeAndMeasure(page, keystrokes);
   const typedHere = await page.evaluate((p) => (document.querySelector(`.ProseMirror [data-pid="${p}"]`)?.textContent ?? '').includes('aaaaaaaaaaa aaaaaaaaaaa'), pid);
   return { latencies, typedHere };
 }

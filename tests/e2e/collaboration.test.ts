@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { startCollabHarness, type CollabHarness, type Participant } from '../helpers/collab-harness.ts';
+import { caretAtEndOfParagraph } from '../helpers/caret.ts';
 
 const SHOTS = '/tmp/penholder-shots';
 const ACCOUNTS = [
@@ -46,27 +47,6 @@ function textOf(page: Page, selector: string): Promise<string | null> {
 /** The text of the numbered paragraph `number`, or null while it is not on screen. */
 function paragraphText(page: Page, number: string): Promise<string | null> {
   return textOf(page, `.ProseMirror [data-pid][data-number="${number}"]`);
-}
-
-/** Puts the caret at the end of paragraph `number` and waits until ProseMirror has taken it up. */
-async function caretAtEnd(page: Page, number: string): Promise<void> {
-  const target = paragraph(page, number);
-  await target.scrollIntoViewIfNeeded();
-  await target.click();
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  await page.evaluate(async (n) => {
-    const el = document.querySelector(`.ProseMirror [data-pid][data-number="${n}"]`);
-    if (!el) throw new Error(`no paragraph ${n}`);
-    const changed = new Promise<void>((resolve) => document.addEventListener('selectionchange', () => resolve(), { once: true }));
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    range.collapse(false);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    await changed;
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-  }, number);
 }
 
 async function signIn(participant: Participant, secret = participant.password, address = participant.network.address): Promise<void> {
@@ -170,7 +150,7 @@ describe('collaboration', () => {
   });
 
   test('the chair types and both delegations see it live', async () => {
-    await caretAtEnd(chair.page, '5');
+    await caretAtEndOfParagraph(chair.page, '5');
     await chair.page.keyboard.type(' Live from the chair.');
     for (const delegation of [france, brasil]) {
       await expect.poll(() => paragraphText(delegation.page, '5'), { timeout: 15_000 }).toMatch(/Live from the chair\.$/);
@@ -212,7 +192,7 @@ describe('collaboration', () => {
     const { page } = chair;
     chair.network.goOffline();
     await expect.poll(() => connectionState(page).textContent(), { timeout: 15_000 }).toMatch(/^Offline/);
-    await caretAtEnd(page, '7');
+    await caretAtEndOfParagraph(page, '7');
     await page.keyboard.type(' Offline edit.');
     await expect.poll(() => connectionState(page).textContent(), { timeout: 10_000 }).toMatch(/^Offline — \d+ changes? not yet on the server$/);
     // Saved on this computer is a separate fact, and true.
@@ -239,9 +219,9 @@ describe('collaboration', () => {
 
     vice.network.goOffline();
     await expect.poll(() => connectionState(vice.page).textContent(), { timeout: 15_000 }).toMatch(/^Offline/);
-    await caretAtEnd(vice.page, '8');
+    await caretAtEndOfParagraph(vice.page, '8');
     await vice.page.keyboard.type(' Vice-chair wording.');
-    await caretAtEnd(chair.page, '8');
+    await caretAtEndOfParagraph(chair.page, '8');
     await chair.page.keyboard.type(' Chair wording.');
     await expect.poll(() => connectionState(vice.page).textContent(), { timeout: 10_000 }).toMatch(/^Offline — \d+ changes? not yet on the server$/);
     await expect.poll(() => paragraphText(france.page, '8'), { timeout: 15_000 }).toMatch(/Chair wording\./);
@@ -258,7 +238,7 @@ describe('collaboration', () => {
   });
 
   test('the chair sees the vice-chair’s cursor with their name', async () => {
-    await caretAtEnd(vice.page, '3');
+    await caretAtEndOfParagraph(vice.page, '3');
     await expect.poll(() => chair.page.locator('.remote-cursor-label').allTextContents(), { timeout: 15_000 }).toContain('Vice-Chair');
   });
 
@@ -307,7 +287,7 @@ describe('collaboration', () => {
     await signedIn(germany);
     await openShared(germany, hostedId);
     await expect(germany.page.locator('.ProseMirror').getAttribute('contenteditable')).resolves.toBe('false');
-    await caretAtEnd(page, '2');
+    await caretAtEndOfParagraph(page, '2');
     await page.keyboard.type(' Hosted here.');
     await expect.poll(() => paragraphText(germany.page, '2'), { timeout: 15_000 }).toMatch(/Hosted here\.$/);
     await expect

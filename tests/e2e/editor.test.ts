@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startWebHarness, type WebHarness } from '../helpers/web-harness.ts';
+import { caretAtEndOfParagraph } from '../helpers/caret.ts';
 
 let harness: WebHarness;
 let page: Page;
@@ -24,30 +25,6 @@ async function waitSaved(): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent?.trim() === 'Saved', undefined, {
     timeout: 15_000,
   });
-}
-
-/** Puts the caret at the end of the paragraph numbered `number`, and waits until the editor has taken it up. */
-async function caretAtEnd(number: string): Promise<void> {
-  const paragraph = numbered(number);
-  await paragraph.scrollIntoViewIfNeeded();
-  await paragraph.click();
-  // Let the click's own selection change be handled first, so the wait below is for ours.
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  await page.evaluate(async (n) => {
-    const el = document.querySelector(`.ProseMirror [data-pid][data-number="${n}"]`);
-    if (!el) throw new Error(`no paragraph ${n}`);
-    // ProseMirror reads the DOM selection on the document's selectionchange event, which comes asynchronously:
-    // keys pressed before it has been handled would act on the old caret.
-    const changed = new Promise<void>((resolve) => document.addEventListener('selectionchange', () => resolve(), { once: true }));
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    range.collapse(false);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    await changed;
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-  }, number);
 }
 
 beforeAll(async () => {
@@ -81,12 +58,12 @@ describe('the sample negotiation', () => {
 
   test('typing into paragraph 5 is saved, and a paragraph inserted after 7 renumbers the rest', async () => {
     const before = await numbering();
-    await caretAtEnd('5');
+    await caretAtEndOfParagraph(page, '5');
     await page.keyboard.type(' Typed in paragraph five.');
     await expect(numbered('5').textContent()).resolves.toContain('Typed in paragraph five.');
     await waitSaved();
 
-    await caretAtEnd('7');
+    await caretAtEndOfParagraph(page, '7');
     await page.keyboard.press('Enter');
     await page.keyboard.type('A new paragraph after seven.');
     const after = await numbering();
@@ -138,7 +115,7 @@ describe('the sample negotiation', () => {
   });
 
   test('hostile pasted HTML runs nothing and loses its unsafe link', async () => {
-    await caretAtEnd('3');
+    await caretAtEndOfParagraph(page, '3');
     await page.evaluate(() => {
       const html =
         '<p>Pasted safe words <a href="javascript:window.__pwned=\'link\'">hostile link</a>' +

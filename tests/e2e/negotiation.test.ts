@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
 import { startCollabHarness, type CollabHarness, type Participant } from '../helpers/collab-harness.ts';
 import { startWebHarness, type WebHarness } from '../helpers/web-harness.ts';
+import { caretAtEndOfParagraph } from '../helpers/caret.ts';
 
 const SHOTS = '/tmp/penholder-shots';
 const ACCOUNTS = [
@@ -80,27 +81,6 @@ async function selectWords(page: Page, number: string, words: string): Promise<v
     },
     { n: number, w: words },
   );
-}
-
-/** Puts the caret at the end of paragraph `number` and waits until the editor has taken it up. */
-async function caretAtEnd(page: Page, number: string): Promise<void> {
-  const target = paragraph(page, number);
-  await target.scrollIntoViewIfNeeded();
-  await target.click();
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  await page.evaluate(async (n) => {
-    const element = document.querySelector(`.ProseMirror [data-pid][data-number="${n}"]`);
-    if (!element) throw new Error(`no paragraph ${n}`);
-    const changed = new Promise<void>((resolve) => document.addEventListener('selectionchange', () => resolve(), { once: true }));
-    const range = document.createRange();
-    range.selectNodeContents(element);
-    range.collapse(false);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    await changed;
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-  }, number);
 }
 
 async function signIn(participant: Participant): Promise<void> {
@@ -261,7 +241,7 @@ describe('a negotiation on a server', () => {
   test('a paragraph agreed ad ref refuses the chair’s typing and the delegation’s proposal', async () => {
     const { page } = chair;
     // The chair marks paragraph 9 agreed ad ref.
-    await caretAtEnd(page, '9');
+    await caretAtEndOfParagraph(page, '9');
     await page.getByTestId('paragraph-status-open').click();
     const statusDialog = page.getByTestId('status-dialog');
     await statusDialog.getByTestId('status-agreed').check();
@@ -271,7 +251,7 @@ describe('a negotiation on a server', () => {
 
     // Typing into it changes nothing, and says why.
     const before = await paragraphText(page, '9');
-    await caretAtEnd(page, '9');
+    await caretAtEndOfParagraph(page, '9');
     await page.keyboard.type(' Sneaked in.');
     await page.keyboard.press('Enter');
     expect(await paragraphText(page, '9')).toBe(before);
@@ -371,7 +351,7 @@ describe('a negotiation on one laptop, without a server', () => {
   /** Records a proposal from the floor: selects `words` (or puts the caret in the paragraph) and fills the dialog. */
   async function recordFromFloor(options: { number: string; words?: string; kind: string; code: string; text?: string; cosponsors?: string }): Promise<void> {
     if (options.words) await selectWords(page, options.number, options.words);
-    else await caretAtEnd(page, options.number);
+    else await caretAtEndOfParagraph(page, options.number);
     await page.getByTestId(`propose-${options.kind}`).click();
     const dialog = page.getByTestId('propose-dialog');
     await dialog.getByTestId('floor-code').fill(options.code);
@@ -382,7 +362,7 @@ describe('a negotiation on one laptop, without a server', () => {
   }
 
   test('bad input is refused in the dialog with a clear message, and what was typed is kept', async () => {
-    await caretAtEnd(page, '2');
+    await caretAtEndOfParagraph(page, '2');
     await page.getByTestId('propose-replace').click();
     const dialog = page.getByTestId('propose-dialog');
     await dialog.getByTestId('floor-code').fill('XYZ');
@@ -432,7 +412,7 @@ describe('a negotiation on one laptop, without a server', () => {
     await expect.poll(() => overtaken.textContent(), { timeout: 5_000 }).toMatch(/Then: progress.*the paragraph reads: .*advances/);
 
     // The chair brackets paragraph 8.
-    await caretAtEnd(page, '8');
+    await caretAtEndOfParagraph(page, '8');
     await page.keyboard.press('Alt+Shift+S');
     const status = page.getByTestId('status-dialog');
     await status.getByTestId('status-bracketed').check();
