@@ -36,7 +36,8 @@ import {
   toggleList,
   type BlockKind,
 } from './commands.ts';
-import { numberingPlugin } from './numberingPlugin.ts';
+import { numberingPlugin, renumber } from './numberingPlugin.ts';
+import { currentBaseline, revisionsArray } from '../../shared/model/revisions/index.ts';
 import { caretBlockPlugin } from './caretBlock.ts';
 import { buildOutline, collectFootnotes, currentEntryIndex, type FootnoteEntry, type OutlineEntry } from './outline.ts';
 import { FootnoteView } from './footnoteView.ts';
@@ -185,7 +186,7 @@ export class EditorController {
         yUndoPlugin({ protectedNodes: PROTECTED_NODES }),
         // Remote changes and undo arrive from Yjs: their pids are the writer's business, never rewritten here.
         pidPlugin({ skip: (tr: Transaction) => tr.getMeta(ySyncPluginKey) !== undefined }),
-        numberingPlugin(),
+        numberingPlugin({ baseline: () => (this.negotiation ? currentBaseline(this.negotiation.chair) : undefined) }),
         caretBlockPlugin(),
         inputRules({ rules: [...smartQuotes, ellipsis] }),
         keymap(editorKeymap(undoCommand, redoCommand)),
@@ -242,6 +243,16 @@ export class EditorController {
       this.#cleanup.push(history.subscribe(() => this.#refreshToolbar()));
     }
     this.view.dom.addEventListener('penholder-history', this.#onHistoryEvent);
+    // A revision cut here or by another member of the chair's team changes the numbering in force.
+    if (this.negotiation) {
+      const revisions = revisionsArray(this.negotiation.chair);
+      const onRevisions = () => {
+        renumber(this.view);
+        this.#analyze();
+      };
+      revisions.observe(onRevisions);
+      this.#cleanup.push(() => revisions.unobserve(onRevisions));
+    }
     // A document written by an older build or another tool may lack pids: repair once, outside the undo history.
     // A reader never repairs: the text is the chair's team's to write, and the server would refuse the change.
     const repair = readOnly ? null : assignMissingPids(this.view.state);
@@ -348,7 +359,8 @@ export class EditorController {
   #analyze(): void {
     if (this.view.isDestroyed) return;
     const doc = this.view.state.doc;
-    const analysis = analyzeDocument(doc);
+    // The outline shows the numbers the text shows: the numbering in force since the last revision.
+    const analysis = analyzeDocument(doc, this.negotiation ? currentBaseline(this.negotiation.chair) : undefined);
     const outline = buildOutline(doc, analysis);
     this.#outlineStarts = outline.map((entry) => entry.pos);
     this.#publish({

@@ -45,9 +45,12 @@ export function headingLabel(label: string): string {
   return /[.)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-/** Computes every number and letter of the document. */
-export function computeNumbering(doc: ProseMirrorNode, structureVersion = 0): NumberingPluginState {
-  const analysis = analyzeDocument(doc);
+/**
+ * Computes every number and letter of the document; with a `baseline` (pid -> number in the last revision) the
+ * paragraphs of that revision keep their numbers and those added since read "7 bis".
+ */
+export function computeNumbering(doc: ProseMirrorNode, structureVersion = 0, baseline?: ReadonlyMap<string, number>): NumberingPluginState {
+  const analysis = analyzeDocument(doc, baseline);
   const labels = new Map<string, string>();
   for (const paragraph of analysis.paragraphs) if (paragraph.pid) labels.set(paragraph.pid, String(paragraph.number));
   for (const heading of analysis.headings) if (heading.pid) labels.set(heading.pid, headingLabel(heading.label));
@@ -135,15 +138,31 @@ function refreshLabels(view: EditorView): void {
   }
 }
 
+/** Options of {@link numberingPlugin}. */
+export interface NumberingOptions {
+  /** The numbering in force (the last revision's pid -> number), read afresh at each recomputation. */
+  baseline?: () => ReadonlyMap<string, number> | undefined;
+}
+
+/** Transaction meta that makes the plugin renumber without a change of the text (a revision was cut). */
+const RENUMBER = 'penholder-renumber';
+
+/** Renumbers the text now: the numbering in force changed (a revision was cut or arrived from the chair's doc). */
+export function renumber(view: EditorView): void {
+  view.dispatch(view.state.tr.setMeta(RENUMBER, true).setMeta('addToHistory', false));
+}
+
 /** The plugin that shows computed numbering; typing inside a paragraph only maps the existing decorations. */
-export function numberingPlugin(): Plugin<NumberingPluginState> {
+export function numberingPlugin(options: NumberingOptions = {}): Plugin<NumberingPluginState> {
+  const baseline = () => options.baseline?.();
   return new Plugin<NumberingPluginState>({
     key: numberingPluginKey,
     state: {
-      init: (_config, state) => computeNumbering(state.doc),
+      init: (_config, state) => computeNumbering(state.doc, 0, baseline()),
       apply: (tr, value, _oldState, newState) => {
+        if (tr.getMeta(RENUMBER) === true) return computeNumbering(newState.doc, value.structureVersion + 1, baseline());
         if (!tr.docChanged) return value;
-        if (changesBlockStructure(tr)) return computeNumbering(newState.doc, value.structureVersion + 1);
+        if (changesBlockStructure(tr)) return computeNumbering(newState.doc, value.structureVersion + 1, baseline());
         return { ...value, decorations: value.decorations.map(tr.mapping, tr.doc) };
       },
     },

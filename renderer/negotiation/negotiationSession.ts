@@ -8,6 +8,7 @@
  * (ChairNegotiator), and on one laptop without a server records proposals, positions and withdrawals "from the
  * floor" on a delegation's behalf.
  */
+import { revisionLabelInForce } from '../../shared/model/revisions/index.ts';
 import type * as Y from 'yjs';
 import {
   CHAIR_CODE,
@@ -284,7 +285,9 @@ export class NegotiationSession {
    * Tables a proposal: a delegation in its own name; the chair's team from the floor on behalf of `floor.code`,
    * marked as recorded by them.
    */
-  propose(draft: ProposalDraft, floor?: FloorSpeaker): Proposal {
+  propose(proposed: ProposalDraft, floor?: FloorSpeaker): Proposal {
+    // Made against the revision in force, so its fate in the next revision can be judged against that text.
+    const draft: ProposalDraft = proposed.revision === undefined ? { ...proposed, revision: revisionLabelInForce(this.chair) } : proposed;
     if (this.identity.role === 'delegation') return this.#delegationWriter().propose(draft);
     if (this.identity.role === 'chair') {
       if (!floor) throw new NegotiationError('unknown-delegation', 'Say on whose behalf the proposal is recorded: choose the delegation that made it.');

@@ -25,9 +25,10 @@ import { MarginCards } from './MarginCards.tsx';
 import { DecisionDialog, FloorPositionDialog, MergeDialog, ProposeDialog, StatusDialog, WithdrawDialog } from './NegotiationDialogs.tsx';
 import type { CardActions } from './ProposalCard.tsx';
 import { ActivityView, CompilationView } from './NegotiationViews.tsx';
+import { RevisionsView } from './RevisionsView.tsx';
 
 /** Which view of the document is shown. */
-export type NegotiationMode = 'text' | 'compilation' | 'activity';
+export type NegotiationMode = 'text' | 'compilation' | 'activity' | 'revisions';
 
 type Dialog =
   | { kind: 'propose'; span: SelectedSpan; proposal: ProposalKind }
@@ -44,6 +45,20 @@ const KIND_SHORTCUTS: Readonly<Record<ProposalKind, string>> = {
   'delete-paragraph': 'D',
   'move-paragraph': 'M',
   comment: 'C',
+};
+
+const VIEW_LABELS: Readonly<Record<NegotiationMode, string>> = {
+  text: 'Text',
+  compilation: 'Compilation',
+  activity: 'Activity',
+  revisions: 'Revisions',
+};
+
+const VIEW_TITLES: Readonly<Record<NegotiationMode, string>> = {
+  text: 'The text',
+  compilation: 'Compilation (Alt+Shift+L)',
+  activity: 'Activity log (Alt+Shift+A)',
+  revisions: 'Revisions: cut, open and compare',
 };
 
 const KIND_BUTTONS: Readonly<Record<ProposalKind, string>> = {
@@ -231,6 +246,8 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
     [negotiation, controller, notify],
   );
 
+  const currentDoc = useCallback(() => controller?.view.state.doc ?? null, [controller]);
+
   const statusOfCaret = useCallback(() => {
     if (!negotiation?.isChair || !controller) return;
     const selection = selectedSpan(controller.view);
@@ -367,7 +384,7 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
         {filtersOpen && <FiltersMenu negotiation={negotiation} onClose={() => setFiltersOpen(false)} />}
       </div>
       <div className="tool-group view-switch" role="tablist" aria-label="View">
-        {(['text', 'compilation', 'activity'] as const).map((one) => (
+        {(['text', 'compilation', 'activity', 'revisions'] as const).map((one) => (
           <button
             key={one}
             type="button"
@@ -375,10 +392,10 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
             aria-selected={mode === one}
             className={`button small${mode === one ? ' is-active' : ''}`}
             onClick={() => setMode(one)}
-            title={one === 'compilation' ? 'Compilation (Alt+Shift+L)' : one === 'activity' ? 'Activity log (Alt+Shift+A)' : 'The text'}
+            title={VIEW_TITLES[one]}
             data-testid={`view-${one}`}
           >
-            {one === 'text' ? 'Text' : one === 'compilation' ? 'Compilation' : 'Activity'}
+            {VIEW_LABELS[one]}
           </button>
         ))}
       </div>
@@ -414,6 +431,8 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
       <CompilationView negotiation={negotiation} view={controller?.view ?? null} actions={actions} mergeSelection={merge} onClose={() => setMode('text')} />
     ) : mode === 'activity' ? (
       <ActivityView negotiation={negotiation} view={controller?.view ?? null} onJump={jumpTo} onClose={() => setMode('text')} />
+    ) : mode === 'revisions' ? (
+      <RevisionsView negotiation={negotiation} currentDoc={currentDoc} notify={notify} onClose={() => setMode('text')} />
     ) : null;
 
   const close = () => {

@@ -1,0 +1,423 @@
+/**
+ * The revisions of the negotiated text: the list (label, date, note, who cut it), cutting the next one (the chair's
+ * team), opening one read-only, and comparing any two, or one with the current text, as an inline redline or side
+ * by side.
+ */
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Node as ProseMirrorNode } from 'prosemirror-model';
+import { EditorState } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { compareDocuments, changedEntries, sideBySide, type Comparison, type ComparisonEntry, type WordDiff } from '../../../shared/compare/index.ts';
+import {
+  cutRevision,
+  listRevisions,
+  nextRevisionLabel,
+  revisionDocument,
+  revisionsArray,
+  type RevisionEntry,
+} from '../../../shared/model/revisions/index.ts';
+import { schema } from '../../../shared/schema/index.ts';
+import { describeError } from '../../bridge.ts';
+import { numberingPlugin } from '../../editor/numberingPlugin.ts';
+import type { NegotiationSession } from '../../negotiation/negotiationSession.ts';
+
+/** The choice that stands for the text as it is now, in the compare pickers. */
+const CURRENT = 'current';
+
+/** The revisions view's props. */
+export interface RevisionsViewProps {
+  negotiation: NegotiationSession;
+  /** The live text, for "compare with the current text". */
+  currentDoc: () => ProseMirrorNode | null;
+  notify: (message: string, tone?: 'error' | 'info') => void;
+  onClose: () => void;
+}
+
+type Shown = { kind: 'list' } | { kind: 'open'; id: string } | { kind: 'compare'; before: string; after: string };
+
+/** The revisions in `D/chair`, re-read whenever the array changes. */
+function useRevisions(negotiation: NegotiationSession): RevisionEntry[] {
+  const array = revisionsArray(negotiation.chair);
+  const version = useSyncExternalStore(
+    (listener) => {
+      array.observe(listener);
+      return () => array.unobserve(listener);
+    },
+    () => array.length,
+  );
+  return useMemo(() => {
+    void version;
+    return listRevisions(negotiation.chair);
+  }, [negotiation, version]);
+}
+
+function todayLocal(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The whole revisions view, shown over the workspace. */
+export function RevisionsView({ negotiation, currentDoc, notify, onClose }: RevisionsViewProps) {
+  const revisions = useRevisions(negotiation);
+  const [shown, setShown] = useState<Shown>({ kind: 'list' });
+  const [cutting, setCutting] = useState(false);
+  const latest = revisions.at(-1);
+  const [before, setBefore] = useState<string>('');
+  const [after, setAfter] = useState<string>(CURRENT);
+  const beforeChoice = before || latest?.id || '';
+
+  return (
+    <section className="negotiation-view revisions" aria-label="Revisions" data-testid="revisions">
+      <header className="negotiation-view-head">
+        <h2>Revisions</h2>
+        <span className="muted">{revisions.length === 0 ? 'No revision cut yet' : `${revisions.length} cut`}</span>
+        <span className="collab-spacer" />
+        {negotiation.isChair && (
+          <button type="button" className="button small" onClick={() => setCutting(true)} data-testid="revision-cut-open">
+            Cut revision…
+          </button>
+        )}
+        <button type="button" className="button small" onClick={onClose} data-testid="revisions-close">
+          Back to the text
+        </button>
+      </header>
+      {cutting && (
+        <CutRevisionForm
+          negotiation={negotiation}
+          revisions={revisions}
+          onClose={() => setCutting(false)}
+          onDone={(entry) => {
+            setCutting(false);
+            notify(`Revision \u201c${entry.label}\u201d cut.`, 'info');
+          }}
+        />
+      )}
+      {revisions.length > 0 && (
+        <table className="revision-list" data-testid="revision-list">
+          <thead>
+            <tr>
+              <th>Revision</th>
+              <th>Date</th>
+              <th>Note</th>
+              <th>Cut by</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {revisions.map((entry) => (
+              <tr key={entry.id} data-testid="revision-row" data-label={entry.label}>
+                <td className="revision-label">{entry.label}</td>
+                <td>{entry.date}</td>
+                <td>{entry.note || <span className="muted">—</span>}</td>
+                <td>{entry.by}</td>
+                <td>
+                  <button type="button" className="button small" onClick={() => setShown({ kind: 'open', id: entry.id })} data-testid="revision-open">
+                    Open
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {revisions.length > 0 && (
+        <div className="revision-compare-pick" role="group" aria-label="Compare">
+          <label>
+            Compare{' '}
+            <select value={beforeChoice} onChange={(event) => setBefore(event.target.value)} data-testid="compare-before">
+              {revisions.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {entry.label}
+                </option>
+              ))}
+              <option value={CURRENT}>Current text</option>
+            </select>
+          </label>
+          <label>
+            with{' '}
+            <select value={after} onChange={(event) => setAfter(event.target.value)} data-testid="compare-after">
+              {revisions.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {entry.label}
+                </option>
+              ))}
+              <option value={CURRENT}>Current text</option>
+            </select>
+          </label>
+          <button type="button" className="button small" onClick={() => setShown({ kind: 'compare', before: beforeChoice, after })} data-testid="compare-run">
+            Compare
+          </button>
+        </div>
+      )}
+      {shown.kind === 'open' && <OpenRevision entry={revisions.find((entry) => entry.id === shown.id) ?? null} onClose={() => setShown({ kind: 'list' })} />}
+      {shown.kind === 'compare' && (
+        <CompareRevisions revisions={revisions} before={shown.before} after={shown.after} currentDoc={currentDoc} onClose={() => setShown({ kind: 'list' })} />
+      )}
+    </section>
+  );
+}
+
+function CutRevisionForm({
+  negotiation,
+  revisions,
+  onClose,
+  onDone,
+}: {
+  negotiation: NegotiationSession;
+  revisions: readonly RevisionEntry[];
+  onClose: () => void;
+  onDone: (entry: RevisionEntry) => void;
+}) {
+  const [label, setLabel] = useState(() => nextRevisionLabel(revisions));
+  const [date, setDate] = useState(todayLocal);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    try {
+      const entry = cutRevision({ textDoc: negotiation.text, chairDoc: negotiation.chair, by: negotiation.identity.person, label, date, note });
+      onDone(entry);
+    } catch (cause) {
+      setError(describeError(cause));
+    }
+  };
+  return (
+    <form
+      className="revision-cut"
+      role="dialog"
+      aria-label="Cut a revision"
+      data-testid="revision-cut-dialog"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <label>
+        Label <input value={label} onChange={(event) => setLabel(event.target.value)} data-testid="revision-label" autoFocus />
+      </label>
+      <label>
+        Date <input type="date" value={date} onChange={(event) => setDate(event.target.value)} data-testid="revision-date" />
+      </label>
+      <label className="revision-note">
+        Note <input value={note} onChange={(event) => setNote(event.target.value)} data-testid="revision-note" />
+      </label>
+      {error && (
+        <p className="form-error" role="alert" data-testid="revision-cut-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button small primary" data-testid="revision-cut-submit">
+        Cut revision
+      </button>
+      <button type="button" className="button small" onClick={onClose}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+/** A revision's text, drawn with the document schema in a view nobody can type into. */
+function OpenRevision({ entry, onClose }: { entry: RevisionEntry | null; onClose: () => void }) {
+  const mount = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!entry || !mount.current) return;
+    let doc: ProseMirrorNode;
+    try {
+      doc = revisionDocument(entry, schema);
+    } catch (cause) {
+      setError(describeError(cause));
+      return;
+    }
+    setError(null);
+    const view = new EditorView(mount.current, {
+      state: EditorState.create({ doc, plugins: [numberingPlugin()] }),
+      editable: () => false,
+      attributes: { 'aria-label': `${entry.label} (read-only)`, 'aria-readonly': 'true', 'data-testid': 'revision-text' },
+    });
+    return () => view.destroy();
+  }, [entry]);
+  if (!entry) return null;
+  return (
+    <div className="revision-open" data-testid="revision-reader">
+      <div className="revision-banner">
+        <strong data-testid="revision-reader-label">{entry.label} — read-only</strong>
+        <span className="muted">
+          {entry.date} · cut by {entry.by}
+        </span>
+        <span className="collab-spacer" />
+        <button type="button" className="button small" onClick={onClose} data-testid="revision-reader-close">
+          Close
+        </button>
+      </div>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : (
+        <article className="page read-only revision-page">
+          <div ref={mount} className="page-text" />
+        </article>
+      )}
+    </div>
+  );
+}
+
+function Runs({ runs }: { runs: readonly WordDiff[] }) {
+  return (
+    <>
+      {runs.map((run, index) =>
+        run.op === 'insert' ? (
+          <ins key={index} className="redline-ins">
+            {run.text}
+          </ins>
+        ) : run.op === 'delete' ? (
+          <del key={index} className="redline-del">
+            {run.text}
+          </del>
+        ) : (
+          <span key={index}>{run.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+const KIND_TAGS: Readonly<Record<ComparisonEntry['kind'], string>> = {
+  unchanged: '',
+  changed: 'changed',
+  added: 'added',
+  deleted: 'deleted',
+  moved: 'moved',
+};
+
+function numberOf(entry: ComparisonEntry): string {
+  const after = entry.after?.number;
+  const before = entry.before?.number;
+  if (after && before && after !== before) return `${before} → ${after}`;
+  return after ?? before ?? '¶';
+}
+
+/** The comparison of two versions: the counts, then an inline redline or two columns. */
+function CompareRevisions({
+  revisions,
+  before,
+  after,
+  currentDoc,
+  onClose,
+}: {
+  revisions: readonly RevisionEntry[];
+  before: string;
+  after: string;
+  currentDoc: () => ProseMirrorNode | null;
+  onClose: () => void;
+}) {
+  const [layout, setLayout] = useState<'inline' | 'side'>('inline');
+  const result = useMemo((): { comparison: Comparison; names: [string, string] } | { error: string } => {
+    try {
+      const version = (id: string): { doc: ProseMirrorNode; name: string; baseline?: ReadonlyMap<string, number> } => {
+        if (id === CURRENT) {
+          const doc = currentDoc();
+          if (!doc) throw new Error('The current text is not open.');
+          const latest = revisions.at(-1);
+          return { doc, name: 'Current text', ...(latest ? { baseline: new Map(Object.entries(latest.numbers)) } : {}) };
+        }
+        const index = revisions.findIndex((entry) => entry.id === id);
+        const entry = revisions[index];
+        if (!entry) throw new Error('That revision is no longer listed.');
+        // A revision is numbered against the one before it, as it was printed.
+        const previous = revisions[index - 1];
+        return { doc: revisionDocument(entry, schema), name: entry.label, ...(previous ? { baseline: new Map(Object.entries(previous.numbers)) } : {}) };
+      };
+      const from = version(before);
+      const to = version(after);
+      return { comparison: compareDocuments(from.doc, to.doc, from.baseline ? { baseline: from.baseline } : {}), names: [from.name, to.name] };
+    } catch (cause) {
+      return { error: describeError(cause) };
+    }
+  }, [revisions, before, after, currentDoc]);
+
+  if ('error' in result) {
+    return (
+      <p className="form-error" role="alert" data-testid="compare-error">
+        {result.error}
+      </p>
+    );
+  }
+  const { comparison, names } = result;
+  const { summary } = comparison;
+  const entries = changedEntries(comparison);
+  return (
+    <div className="revision-compare" data-testid="compare-view" data-layout={layout}>
+      <div className="revision-banner">
+        <strong>
+          {names[0]} → {names[1]}
+        </strong>
+        <span className="compare-summary" data-testid="compare-summary">
+          {summary.changed} changed, {summary.added} added, {summary.deleted} deleted, {summary.moved} moved
+        </span>
+        <span className="collab-spacer" />
+        <div className="view-switch" role="tablist" aria-label="Layout">
+          <button type="button" role="tab" aria-selected={layout === 'inline'} className={`button small${layout === 'inline' ? ' is-active' : ''}`} onClick={() => setLayout('inline')} data-testid="compare-inline">
+            Redline
+          </button>
+          <button type="button" role="tab" aria-selected={layout === 'side'} className={`button small${layout === 'side' ? ' is-active' : ''}`} onClick={() => setLayout('side')} data-testid="compare-side">
+            Side by side
+          </button>
+        </div>
+        <button type="button" className="button small" onClick={onClose} data-testid="compare-close">
+          Close
+        </button>
+      </div>
+      {entries.length === 0 && <p className="muted">No differences.</p>}
+      {layout === 'inline' ? (
+        <ol className="redline" data-testid="redline">
+          {entries.map((entry, index) => (
+            <li key={entry.pid ?? `i${index}`} className={`redline-row is-${entry.kind}`} data-testid="redline-row" data-kind={entry.kind}>
+              <span className="redline-number">{numberOf(entry)}</span>
+              <div className="redline-text">
+                <Runs runs={entry.words} />
+              </div>
+              <span className="redline-kind">{KIND_TAGS[entry.kind]}</span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <table className="side-by-side" data-testid="side-by-side">
+          <thead>
+            <tr>
+              <th>{names[0]}</th>
+              <th>{names[1]}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sideBySide({ entries, summary }).map((row, index) => (
+              <tr key={row.entry.pid ?? `i${index}`} className={`is-${row.entry.kind}`}>
+                <td>
+                  {row.left && (
+                    <>
+                      <span className="redline-number">{row.entry.before?.number ?? ''}</span> <Runs runs={row.left} />
+                    </>
+                  )}
+                </td>
+                <td>
+                  {row.right && (
+                    <>
+                      <span className="redline-number">{row.entry.after?.number ?? ''}</span> <Runs runs={row.right} />
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
