@@ -7,10 +7,9 @@
  *   updates   (seq, doc_name, data, created_at)    an append-only log of Yjs updates per Y.Doc
  */
 import pg from 'pg';
-import * as Y from 'yjs';
 import { documentIdSchema, documentTitleSchema } from '../../shared/ipc.ts';
 import { parseSyncDocName } from '../../shared/sync.ts';
-import { checkUpdate, StorageError } from '../storage/index.ts';
+import { checkUpdate, mergeRows, squashRows, StorageError } from '../storage/index.ts';
 import type { SyncLogEntry, SyncStore } from './api.ts';
 
 /** Rows a Y.Doc may have (as this process counts them) before they are merged into one. */
@@ -35,12 +34,6 @@ export interface PostgresSyncStore extends SyncStore {
   /** Resolves when every compaction started in the background so far has finished. */
   idle(): Promise<void>;
 }
-
-/** The encoding of an empty Y.Doc, which is what a Y.Doc with no rows loads as. */
-const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
-
-/** Updates merged per Y.mergeUpdates call: merging in a tree keeps each call small. */
-const MERGE_GROUP = 16;
 
 /** Taken (transaction-scoped) while creating tables, so two processes starting at once do not race on DDL. */
 const SCHEMA_LOCK = 0x50454e48;
@@ -292,31 +285,6 @@ function parseDocName(docName: string): { documentId: string } {
   const parsed = typeof docName === 'string' ? parseSyncDocName(docName) : null;
   if (!parsed) throw new StorageError('invalid', 'A Y.Doc name is <document id>/text, /chair or /d/<CODE>.');
   return parsed;
-}
-
-/** All rows merged into one update, in groups so that no single Y.mergeUpdates call gets thousands of inputs. */
-function mergeRows(rows: ReadonlyArray<Uint8Array>): Uint8Array {
-  let level: Uint8Array[] = [...rows];
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += MERGE_GROUP) next.push(Y.mergeUpdates(level.slice(i, i + MERGE_GROUP)));
-    level = next;
-  }
-  return level[0] ?? EMPTY_STATE.slice();
-}
-
-/**
- * The rows applied to a scratch Y.Doc with gc off (deleted text stays, so relative positions into it keep working)
- * and encoded again: the same content as merging, in about half the bytes; pending updates are kept too.
- */
-function squashRows(rows: ReadonlyArray<Uint8Array>): Uint8Array {
-  const doc = new Y.Doc({ gc: false });
-  try {
-    Y.applyUpdate(doc, mergeRows(rows));
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
 }
 
 /** `host:port/database` of a connection string, without user or password, for error messages. */

@@ -382,7 +382,7 @@ const MERGE_GROUP = 16;
  * is kept) and encoded again: the same content as merging, but adjacent keystrokes become one item, about half
  * the bytes. Updates still waiting for a missing dependency are kept too (encodeStateAsUpdate includes them).
  */
-function squashRows(rows: ReadonlyArray<Uint8Array>): Uint8Array {
+export function squashRows(rows: ReadonlyArray<Uint8Array>): Uint8Array {
   const doc = new Y.Doc({ gc: false });
   try {
     // One apply of the merged rows: applying row by row re-sorts waiting updates each time, quadratic when many wait.
