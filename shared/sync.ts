@@ -79,3 +79,21 @@ export const SCHEMA_VERSION_PARAM = 'schema';
 
 /** Default largest message the server accepts: 2 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+/** Hocuspocus message types: the second field of every frame (the wire values of @hocuspocus/server's MessageType). */
+export const HOCUSPOCUS_MESSAGE = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  syncReply: 4,
+  stateless: 5,
+  broadcastStateless: 6,
+  close: 7,
+  syncStatus: 8,
+  ping: 9,
+  pong: 10,
+} as const;
+
+/** Sub-types of a sync message (y-protocols/sync). */
+export const SYNC_STEP = { step1: 0, step2: 1, update: 2 } as const;

@@ -4,26 +4,14 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
+import { HOCUSPOCUS_MESSAGE, SYNC_STEP } from '../../shared/sync.ts';
 
 /** Hocuspocus message types (the wire values of @hocuspocus/server's MessageType). */
-export const MESSAGE = {
-  sync: 0,
-  awareness: 1,
-  auth: 2,
-  queryAwareness: 3,
-  syncReply: 4,
-  stateless: 5,
-  broadcastStateless: 6,
-  close: 7,
-  syncStatus: 8,
-  ping: 9,
-  pong: 10,
-} as const;
+export const MESSAGE = HOCUSPOCUS_MESSAGE;
 
-/** The y-protocols sync sub-types. */
-const SYNC_STEP_1 = 0;
-const SYNC_STEP_2 = 1;
-const SYNC_UPDATE = 2;
+const SYNC_STEP_1 = SYNC_STEP.step1;
+const SYNC_STEP_2 = SYNC_STEP.step2;
+const SYNC_UPDATE = SYNC_STEP.update;
 
 /** Hocuspocus's AuthMessageType.Token: the only auth message a client sends. */
 const AUTH_TOKEN = 0;

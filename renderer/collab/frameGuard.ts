@@ -6,14 +6,14 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
+import { HOCUSPOCUS_MESSAGE, SYNC_STEP } from '../../shared/sync.ts';
 
 /** Hocuspocus message types (the provider's MessageType, which it does not export as values we can rely on). */
-export const FRAME_TYPE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stateless: 5, close: 7, syncStatus: 8, ping: 9, pong: 10 } as const;
+export const FRAME_TYPE = HOCUSPOCUS_MESSAGE;
 
-/** y-protocols sync sub-types. */
-const SYNC_STEP1 = 0;
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
+const SYNC_STEP1 = SYNC_STEP.step1;
+const SYNC_STEP2 = SYNC_STEP.step2;
+const SYNC_UPDATE = SYNC_STEP.update;
 
 /** What a frame is, as far as the guard needs to know. */
 export interface FrameInfo {

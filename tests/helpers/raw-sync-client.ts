@@ -21,25 +21,12 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
-import { SCHEMA_VERSION_PARAM, SYNC_CLOSE } from '../../shared/sync.ts';
+import { HOCUSPOCUS_MESSAGE, SCHEMA_VERSION_PARAM, SYNC_CLOSE, SYNC_STEP } from '../../shared/sync.ts';
 
 /** Hocuspocus message types (the second field of every frame). */
-export const MESSAGE_TYPE = {
-  sync: 0,
-  awareness: 1,
-  auth: 2,
-  queryAwareness: 3,
-  syncReply: 4,
-  stateless: 5,
-  broadcastStateless: 6,
-  close: 7,
-  syncStatus: 8,
-  ping: 9,
-  pong: 10,
-} as const;
+export const MESSAGE_TYPE = HOCUSPOCUS_MESSAGE;
 
-/** Sub-types of a Sync message (y-protocols/sync). */
-export const SYNC_STEP = { step1: 0, step2: 1, update: 2 } as const;
+export { SYNC_STEP };
 
 /** Sub-types of an Auth message (@hocuspocus/common). */
 export const AUTH_TYPE = { token: 0, permissionDenied: 1, authenticated: 2 } as const;
