@@ -4,6 +4,7 @@
  */
 import { roles, type Role } from '../../shared/sync.ts';
 import { colorForUser } from './colors.ts';
+import { statelessMessageOfType } from './stateless.ts';
 
 /** One signed-in person (an account) present on the document, with how many windows they have open on it. */
 export interface PresentUser {
@@ -31,15 +32,9 @@ function isRole(value: unknown): value is Role {
  * A malformed entry is skipped, never trusted.
  */
 export function parsePresence(payload: string): PresentUser[] | null {
-  let message: unknown;
-  try {
-    message = JSON.parse(payload);
-  } catch {
-    return null;
-  }
-  if (message === null || typeof message !== 'object') return null;
-  const { type, users } = message as { type?: unknown; users?: unknown };
-  if (type !== 'presence' || !Array.isArray(users)) return null;
+  const message = statelessMessageOfType(payload, 'presence');
+  const users = message?.['users'];
+  if (!Array.isArray(users)) return null;
   const present: PresentUser[] = [];
   const seen = new Set<string>();
   for (const entry of users.slice(0, MAX_PRESENT_USERS)) {

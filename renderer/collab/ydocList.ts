@@ -3,6 +3,7 @@
  * delegation docs exist, so this window opens every one of them (read-only but its own) and shows their proposals.
  */
 import { ydocLocalNameSchema } from '../../shared/ipc.ts';
+import { statelessMessageOfType } from './stateless.ts';
 
 /** At most this many names are taken from one message: more would be a broken or hostile server. */
 export const MAX_LISTED_YDOCS = 1000;
@@ -12,15 +13,9 @@ export const MAX_LISTED_YDOCS = 1000;
  * or null when the payload is not a Y.Doc list (presence and other messages share the channel).
  */
 export function parseYDocList(payload: string): string[] | null {
-  let message: unknown;
-  try {
-    message = JSON.parse(payload);
-  } catch {
-    return null;
-  }
-  if (message === null || typeof message !== 'object') return null;
-  const { type, ydocs } = message as { type?: unknown; ydocs?: unknown };
-  if (type !== 'ydocs' || !Array.isArray(ydocs)) return null;
+  const message = statelessMessageOfType(payload, 'ydocs');
+  const ydocs = message?.['ydocs'];
+  if (!Array.isArray(ydocs)) return null;
   const names = new Set<string>();
   for (const name of ydocs.slice(0, MAX_LISTED_YDOCS)) {
     if (typeof name === 'string' && ydocLocalNameSchema.safeParse(name).success) names.add(name);
