@@ -123,28 +123,8 @@ export function RevisionsView({ negotiation, currentDoc, notify, onClose }: Revi
       )}
       {revisions.length > 0 && (
         <div className="revision-compare-pick" role="group" aria-label="Compare">
-          <label>
-            Compare{' '}
-            <select value={beforeChoice} onChange={(event) => setBefore(event.target.value)} data-testid="compare-before">
-              {revisions.map((entry) => (
-                <option key={entry.id} value={entry.id}>
-                  {entry.label}
-                </option>
-              ))}
-              <option value={CURRENT}>Current text</option>
-            </select>
-          </label>
-          <label>
-            with{' '}
-            <select value={after} onChange={(event) => setAfter(event.target.value)} data-testid="compare-after">
-              {revisions.map((entry) => (
-                <option key={entry.id} value={entry.id}>
-                  {entry.label}
-                </option>
-              ))}
-              <option value={CURRENT}>Current text</option>
-            </select>
-          </label>
+          <RevisionChoice label="Compare" revisions={revisions} value={beforeChoice} onChange={setBefore} testId="compare-before" />
+          <RevisionChoice label="with" revisions={revisions} value={after} onChange={setAfter} testId="compare-after" />
           <button type="button" className="button small" onClick={() => setShown({ kind: 'compare', before: beforeChoice, after })} data-testid="compare-run">
             Compare
           </button>
@@ -155,6 +135,29 @@ export function RevisionsView({ negotiation, currentDoc, notify, onClose }: Revi
         <CompareRevisions revisions={revisions} before={shown.before} after={shown.after} currentDoc={currentDoc} onClose={() => setShown({ kind: 'list' })} />
       )}
     </section>
+  );
+}
+
+/** A picker of one side of a comparison: any revision, or the current text. */
+function RevisionChoice(props: {
+  label: string;
+  revisions: readonly RevisionEntry[];
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select value={props.value} onChange={(event) => props.onChange(event.target.value)} data-testid={props.testId}>
+        {props.revisions.map((entry) => (
+          <option key={entry.id} value={entry.id}>
+            {entry.label}
+          </option>
+        ))}
+        <option value={CURRENT}>Current text</option>
+      </select>
+    </label>
   );
 }
 
