@@ -38,6 +38,8 @@ export interface SyncStore {
   append(docName: string, update: Uint8Array): Promise<void>;
   /** Negotiated documents known to the store: id and title. */
   listDocuments(): Promise<Array<{ id: string; title: string; updatedAt: string }>>;
+  /** Whether `id` is published here (what listDocuments would list), without reading every document. */
+  hasDocument(id: string): Promise<boolean>;
   /** Registers a document (publish): id and title; idempotent. */
   putDocument(id: string, title: string): Promise<void>;
   /** The local names (`text`, `chair`, `d/<CODE>`) of the Y.Docs stored for a document, sorted; [] when none. */

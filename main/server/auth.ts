@@ -66,8 +66,7 @@ export class AuthExtension implements Extension {
     const doc = parseSyncDocName(documentName);
     if (!doc) throw this.#refuse(SYNC_CLOSE.forbidden, documentName, socket, current, 'not a Penholder Y.Doc name');
     if (!hasGrant(account, doc.documentId)) throw this.#refuse(SYNC_CLOSE.forbidden, documentName, socket, current, 'no grant for this document');
-    const published = await this.#options.store.listDocuments();
-    if (!published.some((document) => document.id === doc.documentId)) {
+    if (!(await this.#options.store.hasDocument(doc.documentId))) {
       throw this.#refuse(SYNC_CLOSE.forbidden, documentName, socket, current, 'the document is not published on this server');
     }
     const writable = mayWrite(current, doc.local);

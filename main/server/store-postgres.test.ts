@@ -138,6 +138,8 @@ describe('createPostgresStore', () => {
       { id: 'res-80', title: 'Draft decision' },
       { id: 'res-79', title: 'Draft resolution on oceans and the law of the sea' },
     ]);
+    expect(await store.hasDocument('res-79')).toBe(true);
+    expect(await store.hasDocument('res-81')).toBe(false);
     const before = await store.listDocuments();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const { updates } = typeWords(4, ['Notes']);

@@ -153,6 +153,12 @@ class PostgresStore implements PostgresSyncStore {
     return result.rows.map((row) => ({ id: row.id, title: row.title, updatedAt: row.updated_at.toISOString() }));
   }
 
+  async hasDocument(id: string): Promise<boolean> {
+    this.#checkOpen();
+    const result = await this.#query('looking up a document', 'SELECT 1 FROM documents WHERE id = $1', [id]);
+    return result.rowCount === 1;
+  }
+
   async putDocument(id: string, title: string): Promise<void> {
     this.#checkOpen();
     const checkedId = documentIdSchema.safeParse(id);

@@ -101,6 +101,8 @@ describe('SqliteSyncStore', () => {
     await server.append('hrc-55-l1/text', mapUpdate('x', 'y'));
     expect(mapOf(await server.load('hrc-55-l1/text'))).toEqual({ x: 'y' });
     expect((await server.listDocuments()).map((d) => d.id).sort()).toEqual(['ga-res-79', 'hrc-55-l1']);
+    expect(await server.hasDocument('hrc-55-l1')).toBe(true);
+    expect(await server.hasDocument('not-published')).toBe(false);
   });
 
   it('commits updates that arrive together in one transaction, settling each only once it is on disk', async () => {

@@ -160,6 +160,20 @@ export class SqliteSyncStore implements SyncStore {
     return documents.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : a.id < b.id ? -1 : 1));
   }
 
+  async hasDocument(id: string): Promise<boolean> {
+    this.#checkOpen();
+    const workspaceId = this.workspaceIdOf(id);
+    if (workspaceId === null) return false;
+    try {
+      this.#withWorkspace(workspaceId, (workspace) => workspace.get(workspaceId));
+      return true;
+    } catch (error) {
+      // As in listDocuments: a file moved aside as damaged is not served.
+      if (error instanceof StorageError && error.code === 'not-found') return false;
+      throw error;
+    }
+  }
+
   async putDocument(id: string, title: string): Promise<void> {
     this.#checkOpen();
     const documentId = checkDocumentId(id);
