@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../shared/ipc.ts';
@@ -16,6 +15,7 @@ import { Workspace } from '../storage/index.ts';
 import { EncryptedFileCredentialVault, MemoryCredentialVault, type CredentialVault, type SecretCipher } from './credentials.ts';
 import { createIpcHandlers, type IpcHandlers } from './handlers.ts';
 import { createSyncServices, type SyncServices } from './syncServices.ts';
+import { NodeWebSocket } from '../server/test-support.ts';
 
 const CHAIR = { name: 'Chair Bureau', password: 'chair-password-1' };
 const FRANCE = { name: 'France', password: 'france-password-1' };
@@ -337,7 +337,7 @@ describe('remote documents', () => {
     const [listed] = ok(await handlers.listServers({}));
     const doc = new Y.Doc();
     Y.applyUpdate(doc, ok(await handlers.loadYDoc({ id: local.id, ydoc: 'text' })).state);
-    const socket = new HocuspocusProviderWebsocket({ url: listed!.wsUrl, WebSocketPolyfill: WebSocket });
+    const socket = new HocuspocusProviderWebsocket({ url: listed!.wsUrl, WebSocketPolyfill: NodeWebSocket });
     const provider = new HocuspocusProvider({
       websocketProvider: socket,
       name: `${published.remote!.documentId}/text`,

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { startSyncServer } from '../../main/server/index.ts';
 import type { RunningSyncServer, SyncLogEntry, SyncServerOptions } from '../../main/server/api.ts';
 import type { Role } from '../../shared/sync.ts';
 import { syncSocketUrl } from './raw-sync-client.ts';
+import { NodeWebSocket } from '../../main/server/test-support.ts';
 
 /** The repository root. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -256,7 +256,7 @@ export function openProvider(options: {
   const authFailures: string[] = [];
   const socket = new HocuspocusProviderWebsocket({
     url: syncSocketUrl(options.url),
-    WebSocketPolyfill: WebSocket,
+    WebSocketPolyfill: NodeWebSocket,
     autoConnect: options.connect ?? true,
     // Reconnect quickly: the tests restart servers and expect the providers to come back.
     delay: 100,
