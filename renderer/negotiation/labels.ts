@@ -3,6 +3,7 @@
  * compilation, the activity log and the filters say the same thing.
  */
 import type { ActivityEntry, DecisionKind, DisplayedStatus, PositionKind, ProposalKind, ProposalStatus, StoredStatus } from '../../shared/model/negotiation/index.ts';
+import type { ProposalFate } from '../../shared/model/revisions/index.ts';
 
 /** What a kind of proposal asks for, as a short label. */
 export const KIND_LABELS: Readonly<Record<ProposalKind, string>> = {
@@ -78,5 +79,24 @@ export function describeActivity(entry: ActivityEntry): string {
       return `${DECISION_LABELS[entry.decision].toLowerCase()}: ${entry.reason}`;
     case 'status':
       return `set the paragraph ${PARAGRAPH_STATUS_LABELS[entry.status].toLowerCase()}${entry.reason ? `: ${entry.reason}` : ''}`;
+  }
+}
+
+/**
+ * A proposal's fate in the next revision as a card says it ("Incorporated in part in Rev.2"), or null for a
+ * comment, which asks for no change.
+ */
+export function describeFate(fate: ProposalFate, next: string): string | null {
+  switch (fate) {
+    case 'incorporated':
+      return `Incorporated in ${next}`;
+    case 'incorporated in part':
+      return `Incorporated in part in ${next}`;
+    case 'not incorporated':
+      return `Not incorporated in ${next}`;
+    case 'paragraph removed':
+      return `Paragraph removed in ${next}`;
+    case 'not applicable':
+      return null;
   }
 }

@@ -2,6 +2,7 @@ import { prosemirrorToYXmlFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { NegotiationError } from '../../shared/model/negotiation/index.ts';
+import { cutRevision } from '../../shared/model/revisions/index.ts';
 import { TEXT_FRAGMENT } from '../../shared/model/ydocs.ts';
 import { doc, np } from '../editor/testDocs.ts';
 import { NegotiationSession, passesFilters, type NegotiationIdentity, type NegotiationUpdate } from './negotiationSession.ts';
@@ -108,6 +109,35 @@ describe('NegotiationSession', () => {
     // The floor record itself is the step before.
     expect(session.history?.undo()).toBe(true);
     expect(session.index.proposalView(proposal.id)).toBeUndefined();
+    session.destroy();
+  });
+
+  it('records the revision in force on each proposal, and tells its fate once the next revision is cut', () => {
+    const { source, text, chair } = docs();
+    const session = new NegotiationSession(source, chairHere);
+    const later = (seconds: number) => () => new Date(Date.now() + seconds * 1000);
+    let cuts = 0;
+    const stop = session.subscribeRevisions(() => (cuts += 1));
+    const early = session.propose({ kind: 'comment', pid: 'b', text: 'Before any revision.' }, { code: 'BRA' });
+    expect(early.revision).toBeNull();
+    expect(session.revisionNote(early)).toEqual({ madeAgainst: null, next: null, fate: null, problem: null });
+
+    cutRevision({ textDoc: text, chairDoc: chair, by: 'Chair', label: 'Rev.1', now: later(1) });
+    expect(cuts).toBe(1);
+    expect(session.revisions.map((entry) => entry.label)).toEqual(['Rev.1']);
+    const taken = session.propose({ kind: 'replace', pid: 'a', span: { from: 9, to: 17 }, text: 'reaffirmed' }, { code: 'FRA' });
+    const refused = session.propose({ kind: 'replace', pid: 'b', span: { from: 0, to: 6 }, text: 'Next.' }, { code: 'BRA' });
+    expect(taken.revision).toBe('Rev.1');
+    expect(session.revisionNote(taken)).toMatchObject({ madeAgainst: 'Rev.1', next: null, fate: null });
+    session.accept(taken.id, 'Agreed.');
+    session.reject(refused.id, 'No support.');
+
+    cutRevision({ textDoc: text, chairDoc: chair, by: 'Chair', now: later(2) });
+    expect(cuts).toBe(2);
+    expect(session.revisionNote(taken)).toEqual({ madeAgainst: 'Rev.1', next: 'Rev.2', fate: 'incorporated', problem: null });
+    expect(session.revisionNote(refused)).toMatchObject({ next: 'Rev.2', fate: 'not incorporated' });
+    expect(session.revisionNote(early)).toMatchObject({ madeAgainst: null, next: 'Rev.1', fate: 'not applicable' });
+    stop();
     session.destroy();
   });
 });

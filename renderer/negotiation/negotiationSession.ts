@@ -8,7 +8,7 @@
  * (ChairNegotiator), and on one laptop without a server records proposals, positions and withdrawals "from the
  * floor" on a delegation's behalf.
  */
-import { revisionLabelInForce } from '../../shared/model/revisions/index.ts';
+import { listRevisions, revisionsArray, RevisionFates, type RevisionEntry, type RevisionFateNote } from '../../shared/model/revisions/index.ts';
 import type * as Y from 'yjs';
 import {
   CHAIR_CODE,
@@ -123,6 +123,11 @@ export class NegotiationSession {
   readonly #cleanup: Array<() => void> = [];
   #destroyed = false;
   #snapshot: { version: number; view: NegotiationView } | null = null;
+  /** Each proposal's fate in the revision after the one it was made against, judged once per pair of revisions. */
+  readonly #fates = new RevisionFates();
+  #revisions: readonly RevisionEntry[] = [];
+  #revisionsVersion = 0;
+  readonly #revisionListeners = new Set<() => void>();
 
   constructor(source: NegotiationDocSource, identity: NegotiationIdentity, registry: ParticipantRegistry = bundledRegistry()) {
     this.#identity = identity;
@@ -150,6 +155,16 @@ export class NegotiationSession {
     };
     statuses.observe(onStatuses);
     this.#cleanup.push(() => statuses.unobserve(onStatuses));
+    // Revisions are cut rarely and never change: the list is read again only when the array grows.
+    const revisions = revisionsArray(this.chair);
+    const onRevisions = () => {
+      this.#readRevisions();
+      this.#revisionsVersion += 1;
+      for (const listener of this.#revisionListeners) listener();
+    };
+    this.#readRevisions();
+    revisions.observe(onRevisions);
+    this.#cleanup.push(() => revisions.unobserve(onRevisions));
     this.#cleanup.push(
       source.subscribeYDocs(() => {
         for (const [code, doc] of source.delegationYDocs()) {
@@ -183,6 +198,34 @@ export class NegotiationSession {
   snapshot(): NegotiationView {
     if (!this.#snapshot || this.#snapshot.version !== this.#version) this.#snapshot = { version: this.#version, view: this.index.snapshot() };
     return this.#snapshot.view;
+  }
+
+  /** The revisions cut so far, oldest first (re-read only when one is cut). */
+  get revisions(): readonly RevisionEntry[] {
+    return this.#revisions;
+  }
+
+  /**
+   * What a card says about a proposal and the revisions: the one it was made against and its fate in the next.
+   * Judged once per proposal and pair of revisions, never on a keystroke; a revision that cannot be opened gives a
+   * note with a problem rather than an error.
+   */
+  revisionNote(proposal: Proposal): RevisionFateNote {
+    return this.#fates.noteOf(proposal);
+  }
+
+  /** A counter that grows when a revision is cut (for React's useSyncExternalStore). */
+  getRevisionsVersion = (): number => this.#revisionsVersion;
+
+  /** Calls `listener` when a revision is cut (for React's useSyncExternalStore). */
+  subscribeRevisions = (listener: () => void): (() => void) => {
+    this.#revisionListeners.add(listener);
+    return () => this.#revisionListeners.delete(listener);
+  };
+
+  #readRevisions(): void {
+    this.#revisions = listRevisions(this.chair);
+    this.#fates.setRevisions(this.#revisions);
   }
 
   /** Whether a paragraph is agreed ad ref (locked against edits and proposals). */
@@ -287,7 +330,7 @@ export class NegotiationSession {
    */
   propose(proposed: ProposalDraft, floor?: FloorSpeaker): Proposal {
     // Made against the revision in force, so its fate in the next revision can be judged against that text.
-    const draft: ProposalDraft = proposed.revision === undefined ? { ...proposed, revision: revisionLabelInForce(this.chair) } : proposed;
+    const draft: ProposalDraft = proposed.revision === undefined ? { ...proposed, revision: this.#revisions.at(-1)?.label ?? null } : proposed;
     if (this.identity.role === 'delegation') return this.#delegationWriter().propose(draft);
     if (this.identity.role === 'chair') {
       if (!floor) throw new NegotiationError('unknown-delegation', 'Say on whose behalf the proposal is recorded: choose the delegation that made it.');
@@ -359,6 +402,7 @@ export class NegotiationSession {
     this.#undo?.destroy();
     this.#listeners.clear();
     this.#filterListeners.clear();
+    this.#revisionListeners.clear();
   }
 
   #changed(pids: ReadonlySet<string>): void {

@@ -1,7 +1,10 @@
 /**
  * End to end, revisions on one laptop: the chair's team cuts the zero draft, adds a paragraph after 7 (it reads
  * "7 bis" and 8 stays 8), compares the zero draft with the current text (one paragraph added, the typed words
- * underlined in the redline), cuts Rev.1 (numbers run 1..N again) and opens the zero draft read-only.
+ * underlined in the redline), cuts Rev.1 (numbers run 1..N again) and opens the zero draft read-only. Then two
+ * proposals recorded from the floor against Rev.1, one accepted and one rejected: once Rev.2 is cut their cards say
+ * "Incorporated in Rev.2" and "Not incorporated in Rev.2", in the margin and in the compilation; and a comparison of
+ * Rev.2 with the current text follows the text when an undo changes it.
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +20,79 @@ const paragraph = (page: Page, number: string) => page.locator(`[data-testid="ed
 /** The numbers the text shows, in order. */
 function numbersShown(page: Page): Promise<string[]> {
   return page.evaluate(() => [...document.querySelectorAll('[data-testid="editor"] [data-pid][data-number]')].map((element) => element.getAttribute('data-number') ?? ''));
+}
+
+/** The text of a numbered paragraph without what is drawn on it (proposals, badges): the text itself. */
+function paragraphText(page: Page, number: string): Promise<string | null> {
+  return page.evaluate((n) => {
+    const element = document.querySelector(`[data-testid="editor"] [data-pid][data-number="${n}"]`);
+    if (!element) return null;
+    const copy = element.cloneNode(true) as Element;
+    for (const drawn of copy.querySelectorAll('.remote-cursor, [contenteditable="false"]')) drawn.remove();
+    return copy.textContent;
+  }, number);
+}
+
+/** The cards of the paragraph numbered `number` in the margin. */
+function cardsOf(page: Page, number: string) {
+  return page
+    .locator('[data-testid="margin-group"]')
+    .filter({ has: page.locator('.margin-group-ref', { hasText: new RegExp(`^¶ ${number}$`) }) })
+    .getByTestId('proposal-card');
+}
+
+/** Selects `words` in paragraph `number` as a mouse would, and waits until the editor has taken the selection up. */
+async function selectWords(page: Page, number: string, words: string): Promise<void> {
+  await paragraph(page, number).scrollIntoViewIfNeeded();
+  await page.evaluate(
+    async ({ n, w }) => {
+      const element = document.querySelector(`[data-testid="editor"] [data-pid][data-number="${n}"]`);
+      if (!element) throw new Error(`no paragraph ${n}`);
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      let node: Node | null;
+      while ((node = walker.nextNode())) {
+        const at = (node as Text).data.indexOf(w);
+        if (at < 0 || node.parentElement?.closest('[contenteditable="false"]')) continue;
+        const changed = new Promise<void>((resolve) => document.addEventListener('selectionchange', () => resolve(), { once: true }));
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + w.length);
+        window.getSelection()?.removeAllRanges();
+        window.getSelection()?.addRange(range);
+        await changed;
+        await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+        return;
+      }
+      throw new Error(`"${w}" is not in paragraph ${n}`);
+    },
+    { n: number, w: words },
+  );
+}
+
+/** Records a replacement from the floor on behalf of `code`. */
+async function proposeFromFloor(page: Page, options: { number: string; words: string; code: string; text: string }): Promise<void> {
+  await selectWords(page, options.number, options.words);
+  await page.getByTestId('propose-replace').click();
+  const dialog = page.getByTestId('propose-dialog');
+  await dialog.getByTestId('floor-code').fill(options.code);
+  await dialog.getByTestId('proposal-text').fill(options.text);
+  await dialog.getByTestId('dialog-submit').click();
+  await expect(page.getByTestId('propose-dialog').count()).resolves.toBe(0);
+}
+
+/** Decides on a card: the chair accepts or rejects it with a reason. */
+async function decide(page: Page, card: ReturnType<typeof cardsOf>, kind: 'accept' | 'reject', reason: string): Promise<void> {
+  await card.getByTestId(`card-${kind}`).click();
+  await page.getByTestId('decision-reason').fill(reason);
+  await page.getByTestId('decision-dialog').getByTestId('dialog-submit').click();
+  await expect(page.getByTestId('decision-dialog').count()).resolves.toBe(0);
+}
+
+/** Closes the messages in the corner, so a screenshot shows what is under them. */
+async function dismissNotices(page: Page): Promise<void> {
+  const dismiss = page.getByRole('button', { name: 'Dismiss message' });
+  // Information messages also leave by themselves after a few seconds: one may go between the count and the click.
+  while ((await dismiss.count()) > 0) await dismiss.first().click({ timeout: 1_000 }).catch(() => undefined);
 }
 
 async function cut(page: Page, expectedLabel: string): Promise<void> {
@@ -35,6 +111,7 @@ describe('revisions on one laptop', () => {
   const errors: string[] = [];
   let total = 0;
   let eighth = '';
+  let original3 = '';
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -117,6 +194,91 @@ describe('revisions on one laptop', () => {
     await expect(text.textContent()).resolves.toBe(before);
     await page.getByTestId('view-text').click();
     await expect(page.getByTestId('editor').textContent()).resolves.not.toContain('tampering');
+    expect(errors).toEqual([]);
+  });
+
+  test('a proposal card names the revision it was made against, and no fate before the next is cut', async () => {
+    await page.getByTestId('view-text').click();
+    original3 = (await paragraphText(page, '3')) ?? '';
+    expect(original3).toContain('adoption');
+    await proposeFromFloor(page, { number: '3', words: 'adoption', code: 'FRA', text: 'endorsement' });
+    await proposeFromFloor(page, { number: '6', words: 'progress', code: 'JPN', text: 'headway' });
+    const taken = cardsOf(page, '3');
+    const refused = cardsOf(page, '6');
+    await paragraph(page, '3').scrollIntoViewIfNeeded();
+    await expect(taken.getByTestId('card-made-against').textContent()).resolves.toBe('Made against Rev.1');
+    await expect(taken.getByTestId('card-fate').count()).resolves.toBe(0);
+    // Rejected first, accepted last: the accept (text and decision) is the step an undo takes back below.
+    await paragraph(page, '6').scrollIntoViewIfNeeded();
+    await decide(page, refused, 'reject', 'No support in the room.');
+    await paragraph(page, '3').scrollIntoViewIfNeeded();
+    await decide(page, taken, 'accept', 'Consensus in the room.');
+    await expect.poll(() => paragraphText(page, '3')).toBe(original3.replace('adoption', 'endorsement'));
+    await expect(taken.getByTestId('card-status').textContent()).resolves.toBe('Accepted');
+  });
+
+  test('once Rev.2 is cut, the accepted card reads "Incorporated in Rev.2" and the rejected one "Not incorporated"', async () => {
+    await cut(page, 'Rev.2');
+    await page.getByTestId('view-text').click();
+    const taken = cardsOf(page, '3');
+    const refused = cardsOf(page, '6');
+    await paragraph(page, '3').scrollIntoViewIfNeeded();
+    const takenFate = taken.getByTestId('card-fate');
+    await expect.poll(() => takenFate.getAttribute('data-fate')).toBe('incorporated');
+    // The words say it (the mark beside them is hidden from screen readers, the colour only helps the eye).
+    await expect(takenFate.innerText()).resolves.toBe('✓ Incorporated in Rev.2');
+    await expect(taken.getByTestId('card-made-against').textContent()).resolves.toBe('Made against Rev.1');
+    await expect(taken.getByTestId('card-revision').textContent()).resolves.toBe('Made against Rev.1 · ✓ Incorporated in Rev.2');
+    const box = await taken.boundingBox();
+    const line = await taken.getByTestId('card-revision').boundingBox();
+    if (!box || !line) throw new Error('the card is not laid out');
+    expect(line.x + line.width).toBeLessThanOrEqual(box.x + box.width);
+    await dismissNotices(page);
+    await taken.screenshot({ path: `${SHOTS}/revisions-fate-card.png` });
+    await page.screenshot({ path: `${SHOTS}/revisions-fate-margin.png` });
+
+    await paragraph(page, '6').scrollIntoViewIfNeeded();
+    await expect.poll(() => refused.getByTestId('card-fate').getAttribute('data-fate')).toBe('not incorporated');
+    await expect(refused.getByTestId('card-fate').textContent()).resolves.toContain('Not incorporated in Rev.2');
+    await refused.screenshot({ path: `${SHOTS}/revisions-fate-card-rejected.png` });
+
+    // The compilation shows the same on its cards.
+    await page.getByTestId('view-compilation').click();
+    const compilation = page.getByTestId('compilation');
+    await compilation.waitFor();
+    const fates = compilation.getByTestId('card-fate');
+    await expect.poll(() => fates.allTextContents()).toEqual(['✓ Incorporated in Rev.2', '✗ Not incorporated in Rev.2']);
+    await compilation.locator('[data-testid="proposal-card"][data-code="FRA"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/revisions-fate-compilation.png` });
+    expect(errors).toEqual([]);
+  });
+
+  test('a comparison of Rev.2 with the current text follows the text as it changes', async () => {
+    await page.getByTestId('view-revisions').click();
+    await page.getByTestId('compare-before').selectOption({ label: 'Rev.2' });
+    await page.getByTestId('compare-after').selectOption({ label: 'Current text' });
+    await page.getByTestId('compare-run').click();
+    const view = page.getByTestId('compare-view');
+    const summary = view.getByTestId('compare-summary');
+    await expect(summary.textContent()).resolves.toBe('0 changed, 0 added, 0 deleted, 0 moved');
+    await expect(view.getByTestId('compare-live').textContent()).resolves.toBe('Follows the current text as it is edited');
+
+    // Undo takes back the accept: "endorsement" reads "adoption" again, and the open comparison follows.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => summary.textContent(), { timeout: 5_000 }).toBe('1 changed, 0 added, 0 deleted, 0 moved');
+    const row = view.getByTestId('redline-row');
+    await expect(row.locator('del').textContent()).resolves.toBe('endorsement');
+    await expect(row.locator('ins').textContent()).resolves.toBe('adoption');
+    await expect(view.getByTestId('compare-live').textContent()).resolves.toBe('Updated just now');
+    await page.screenshot({ path: `${SHOTS}/revisions-compare-live.png` });
+
+    // Going to the text and back keeps the comparison, still current; redo brings the text back to Rev.2's.
+    await page.getByTestId('view-text').click();
+    await expect.poll(() => paragraphText(page, '3')).toBe(original3);
+    await page.getByTestId('view-revisions').click();
+    await expect(page.getByTestId('compare-view').getByTestId('compare-summary').textContent()).resolves.toBe('1 changed, 0 added, 0 deleted, 0 moved');
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await expect.poll(() => page.getByTestId('compare-summary').textContent(), { timeout: 5_000 }).toBe('0 changed, 0 added, 0 deleted, 0 moved');
     expect(errors).toEqual([]);
   });
 });

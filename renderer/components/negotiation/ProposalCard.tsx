@@ -3,11 +3,12 @@
  * stands (pending, decided with the reason, withdrawn), whether the text has changed under it (old and new wording,
  * never re-applied silently), and the actions this person may take on it, all reachable by keyboard.
  */
-import { memo, useState } from 'react';
-import type { PositionKind, ProposalView } from '../../../shared/model/negotiation/index.ts';
+import { memo, useMemo, useState, useSyncExternalStore } from 'react';
+import type { PositionKind, Proposal, ProposalView } from '../../../shared/model/negotiation/index.ts';
+import type { ProposalFate } from '../../../shared/model/revisions/index.ts';
 import { CHAIR_CODE, filterActivity, findParagraph, paragraphWording } from '../../../shared/model/negotiation/index.ts';
 import { delegationColor } from '../../negotiation/colors.ts';
-import { DECISION_LABELS, describeActivity, describeKind, formatTime, POSITION_LABELS, STATUS_LABELS } from '../../negotiation/labels.ts';
+import { DECISION_LABELS, describeActivity, describeFate, describeKind, formatTime, POSITION_LABELS, STATUS_LABELS } from '../../negotiation/labels.ts';
 import type { NegotiationSession } from '../../negotiation/negotiationSession.ts';
 
 /** What a card can ask the window to do. */
@@ -138,6 +139,57 @@ function TextState({ negotiation, view, reference }: { negotiation: NegotiationS
   return null;
 }
 
+/** A mark beside the fate for the eye (the words say it all; the mark and colour only help scanning a column). */
+const FATE_MARKS: Readonly<Record<ProposalFate, { mark: string; color: string }>> = {
+  incorporated: { mark: '✓', color: 'var(--ok)' },
+  'incorporated in part': { mark: '◐', color: '#8a5a00' },
+  'not incorporated': { mark: '✗', color: 'var(--danger)' },
+  'paragraph removed': { mark: '–', color: 'var(--muted)' },
+  'not applicable': { mark: '', color: 'inherit' },
+};
+
+/**
+ * The revision the proposal was made against and, once the next is cut, what became of it there. Judged by the
+ * session once per pair of revisions; the card only looks it up, again only when a revision is cut.
+ */
+function RevisionLine({ negotiation, proposal }: { negotiation: NegotiationSession; proposal: Proposal }) {
+  const revisionsVersion = useSyncExternalStore(negotiation.subscribeRevisions, negotiation.getRevisionsVersion);
+  const note = useMemo(() => {
+    void revisionsVersion;
+    return negotiation.revisionNote(proposal);
+  }, [negotiation, proposal, revisionsVersion]);
+  if (note.madeAgainst === null && note.next === null) return null;
+  const fateText = note.fate !== null && note.next !== null ? describeFate(note.fate, note.next) : null;
+  const mark = note.fate !== null ? FATE_MARKS[note.fate] : null;
+  return (
+    <p className="card-meta card-revision" data-testid="card-revision" style={{ overflowWrap: 'anywhere' }}>
+      <span data-testid="card-made-against">{note.madeAgainst === null ? 'Made before the first revision' : `Made against ${note.madeAgainst}`}</span>
+      {fateText !== null && mark !== null && (
+        <>
+          {' · '}
+          {/* Inline-block: the fate moves to the next line whole rather than breaking after "Incorporated in". */}
+          <strong
+            className={`card-fate is-${note.fate?.replace(/ /g, '-')}`}
+            data-testid="card-fate"
+            data-fate={note.fate}
+            style={{ color: mark.color, display: 'inline-block', maxWidth: '100%' }}
+          >
+            <span aria-hidden="true">{mark.mark}</span> {fateText}
+          </strong>
+        </>
+      )}
+      {note.problem !== null && (
+        <>
+          {' · '}
+          <span data-testid="card-fate-problem" title={note.problem}>
+            Fate in {note.next} unknown: that revision cannot be opened
+          </span>
+        </>
+      )}
+    </p>
+  );
+}
+
 function History({ negotiation, view }: { negotiation: NegotiationSession; view: ProposalView }) {
   const entries = filterActivity(negotiation.snapshot().activity, { proposalId: view.id });
   const compromise = negotiation.snapshot().activity.filter((entry) => entry.kind === 'decision' && entry.compromiseId === view.id);
@@ -229,6 +281,7 @@ export const ProposalCard = memo(function ProposalCard({ negotiation, view, refe
           </span>
         )}
       </p>
+      <RevisionLine negotiation={negotiation} proposal={proposal} />
       {(view.positions.counts.support > 0 || view.positions.counts.oppose > 0 || view.positions.counts.cosponsor > 0) && (
         <ul className="card-positions" data-testid="card-positions">
           {(['cosponsor', 'support', 'oppose'] as const).map((kind) =>

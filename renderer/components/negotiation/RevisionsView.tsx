@@ -1,9 +1,9 @@
 /**
  * The revisions of the negotiated text: the list (label, date, note, who cut it), cutting the next one (the chair's
  * team), opening one read-only, and comparing any two, or one with the current text, as an inline redline or side
- * by side.
+ * by side. A comparison with the current text follows it as it is edited.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { EditorState } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
@@ -57,15 +57,22 @@ function todayLocal(): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** What the view showed when it was last closed, per negotiation: going back to the text and returning keeps a comparison. */
+const remembered = new WeakMap<NegotiationSession, { shown: Shown; before: string; after: string }>();
+
 /** The whole revisions view, shown over the workspace. */
 export function RevisionsView({ negotiation, currentDoc, notify, onClose }: RevisionsViewProps) {
   const revisions = useRevisions(negotiation);
-  const [shown, setShown] = useState<Shown>({ kind: 'list' });
+  const memory = remembered.get(negotiation);
+  const [shown, setShown] = useState<Shown>(memory?.shown ?? { kind: 'list' });
   const [cutting, setCutting] = useState(false);
   const latest = revisions.at(-1);
-  const [before, setBefore] = useState<string>('');
-  const [after, setAfter] = useState<string>(CURRENT);
+  const [before, setBefore] = useState<string>(memory?.before ?? '');
+  const [after, setAfter] = useState<string>(memory?.after ?? CURRENT);
   const beforeChoice = before || latest?.id || '';
+  useEffect(() => {
+    remembered.set(negotiation, { shown, before, after });
+  }, [negotiation, shown, before, after]);
 
   return (
     <section className="negotiation-view revisions" aria-label="Revisions" data-testid="revisions">
@@ -132,7 +139,14 @@ export function RevisionsView({ negotiation, currentDoc, notify, onClose }: Revi
       )}
       {shown.kind === 'open' && <OpenRevision entry={revisions.find((entry) => entry.id === shown.id) ?? null} onClose={() => setShown({ kind: 'list' })} />}
       {shown.kind === 'compare' && (
-        <CompareRevisions revisions={revisions} before={shown.before} after={shown.after} currentDoc={currentDoc} onClose={() => setShown({ kind: 'list' })} />
+        <CompareRevisions
+          negotiation={negotiation}
+          revisions={revisions}
+          before={shown.before}
+          after={shown.after}
+          currentDoc={currentDoc}
+          onClose={() => setShown({ kind: 'list' })}
+        />
       )}
     </section>
   );
@@ -307,14 +321,85 @@ function numberOf(entry: ComparisonEntry): string {
   return after ?? before ?? '¶';
 }
 
+/** How long the current text must be still before a live comparison follows it. */
+const LIVE_SETTLE_MS = 300;
+/** The longest a live comparison waits during continuous typing: it follows at least this often. */
+const LIVE_MAX_WAIT_MS = 2000;
+/** For how long an update reads "just now". */
+const JUST_NOW_MS = 60_000;
+
+/** Where a live comparison stands: the edit count it has followed, whether edits wait, and when it last followed. */
+interface LiveState {
+  readonly version: number;
+  readonly pending: boolean;
+  readonly updatedAt: number | null;
+}
+
+/**
+ * Follows edits to the current text while `live`: the version grows once the text has been still for
+ * LIVE_SETTLE_MS (or every LIVE_MAX_WAIT_MS during continuous typing), so a comparison reruns then and not on
+ * every keystroke. Remote edits count too: they reach `D/text` like local ones.
+ */
+function useLiveText(negotiation: NegotiationSession, live: boolean): LiveState {
+  const [state, setState] = useState<LiveState>({ version: 0, pending: false, updatedAt: null });
+  useEffect(() => {
+    if (!live) return;
+    let settle: ReturnType<typeof setTimeout> | null = null;
+    let cap: ReturnType<typeof setTimeout> | null = null;
+    const follow = () => {
+      if (settle !== null) clearTimeout(settle);
+      if (cap !== null) clearTimeout(cap);
+      settle = null;
+      cap = null;
+      setState((previous) => ({ version: previous.version + 1, pending: false, updatedAt: Date.now() }));
+    };
+    const onUpdate = () => {
+      if (settle === null && cap === null) setState((previous) => (previous.pending ? previous : { ...previous, pending: true }));
+      if (settle !== null) clearTimeout(settle);
+      settle = setTimeout(follow, LIVE_SETTLE_MS);
+      if (cap === null) cap = setTimeout(follow, LIVE_MAX_WAIT_MS);
+    };
+    const text = negotiation.text;
+    text.on('update', onUpdate);
+    return () => {
+      text.off('update', onUpdate);
+      if (settle !== null) clearTimeout(settle);
+      if (cap !== null) clearTimeout(cap);
+    };
+  }, [negotiation, live]);
+  return state;
+}
+
+/** "Updated just now", then the time, re-rendered once when "just now" no longer holds. */
+function LiveStatus({ live }: { live: LiveState }) {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (live.updatedAt === null) return;
+    const timer = setTimeout(() => setTick((tick) => tick + 1), Math.max(0, live.updatedAt + JUST_NOW_MS - Date.now()) + 50);
+    return () => clearTimeout(timer);
+  }, [live.updatedAt]);
+  let text: string;
+  if (live.pending) text = 'Updating…';
+  else if (live.updatedAt === null) text = 'Follows the current text as it is edited';
+  else if (Date.now() - live.updatedAt < JUST_NOW_MS) text = 'Updated just now';
+  else text = `Updated at ${new Date(live.updatedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+  return (
+    <span className="muted" role="status" aria-live="polite" data-testid="compare-live" data-pending={live.pending}>
+      {text}
+    </span>
+  );
+}
+
 /** The comparison of two versions: the counts, then an inline redline or two columns. */
 function CompareRevisions({
+  negotiation,
   revisions,
   before,
   after,
   currentDoc,
   onClose,
 }: {
+  negotiation: NegotiationSession;
   revisions: readonly RevisionEntry[];
   before: string;
   after: string;
@@ -322,7 +407,19 @@ function CompareRevisions({
   onClose: () => void;
 }) {
   const [layout, setLayout] = useState<'inline' | 'side'>('inline');
+  const live = useLiveText(negotiation, before === CURRENT || after === CURRENT);
+  // Each revision's text is decoded once while the comparison is open: following the current text re-reads only it.
+  const opened = useRef(new Map<string, ProseMirrorNode>());
+  const openRevision = useCallback((entry: RevisionEntry): ProseMirrorNode => {
+    let doc = opened.current.get(entry.id);
+    if (!doc) {
+      doc = revisionDocument(entry, schema);
+      opened.current.set(entry.id, doc);
+    }
+    return doc;
+  }, []);
   const result = useMemo((): { comparison: Comparison; names: [string, string] } | { error: string } => {
+    void live.version;
     try {
       const version = (id: string): { doc: ProseMirrorNode; name: string; baseline?: ReadonlyMap<string, number> } => {
         if (id === CURRENT) {
@@ -336,7 +433,7 @@ function CompareRevisions({
         if (!entry) throw new Error('That revision is no longer listed.');
         // A revision is numbered against the one before it, as it was printed.
         const previous = revisions[index - 1];
-        return { doc: revisionDocument(entry, schema), name: entry.label, ...(previous ? { baseline: new Map(Object.entries(previous.numbers)) } : {}) };
+        return { doc: openRevision(entry), name: entry.label, ...(previous ? { baseline: new Map(Object.entries(previous.numbers)) } : {}) };
       };
       const from = version(before);
       const to = version(after);
@@ -344,7 +441,7 @@ function CompareRevisions({
     } catch (cause) {
       return { error: describeError(cause) };
     }
-  }, [revisions, before, after, currentDoc]);
+  }, [revisions, before, after, currentDoc, openRevision, live.version]);
 
   if ('error' in result) {
     return (
@@ -365,6 +462,7 @@ function CompareRevisions({
         <span className="compare-summary" data-testid="compare-summary">
           {summary.changed} changed, {summary.added} added, {summary.deleted} deleted, {summary.moved} moved
         </span>
+        {(before === CURRENT || after === CURRENT) && <LiveStatus live={live} />}
         <span className="collab-spacer" />
         <div className="view-switch" role="tablist" aria-label="Layout">
           <button type="button" role="tab" aria-selected={layout === 'inline'} className={`button small${layout === 'inline' ? ' is-active' : ''}`} onClick={() => setLayout('inline')} data-testid="compare-inline">

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { toBase64 } from 'lib0/buffer';
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { body, fn, np } from '../../schema/test-builder.ts';
 import { ChairNegotiator } from '../negotiation/chair.ts';
 import { DelegationNegotiator } from '../negotiation/delegation.ts';
 import { editAsChair, readText, setupDocs, spanOf, steppingClock, testOptions, type TestDocs } from '../negotiation/test-setup.ts';
-import { blockWording, proposalFate, proposalRevisionFate } from './fate.ts';
-import { cutRevision, revisionDocument } from './store.ts';
+import { blockWording, proposalFate, proposalRevisionFate, RevisionFates, revisionsAround } from './fate.ts';
+import { cutRevision, listRevisions, revisionDocument, revisionsArray } from './store.ts';
+import { RevisionError } from './types.ts';
 
 function setup(): { docs: TestDocs; fra: DelegationNegotiator; chair: ChairNegotiator; now: () => Date } {
   const docs = setupDocs(
@@ -179,5 +181,67 @@ describe('proposal fate across the revision history', () => {
     expect(result.next?.label).toBe('Rev.1');
     expect(result.fate).toBe('incorporated');
     expect([...documents.keys()]).toHaveLength(2);
+  });
+});
+
+describe('the fates a window shows on its cards', () => {
+  it('names the revision made against, and once the next is cut its fate there, judged once per pair', () => {
+    const { docs, fra, chair, now } = setup();
+    const fates = new RevisionFates();
+    cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    const rev1 = cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    fates.setRevisions(listRevisions(docs.chair));
+    const taken = fra.propose({ kind: 'replace', pid: 'p1', span: spanOf(docs.text, 'p1', 'should'), text: 'shall', revision: rev1.label });
+    const refused = fra.propose({ kind: 'delete-paragraph', pid: 'p2', revision: rev1.label });
+    const comment = fra.comment('p3', 'Which meeting?');
+    expect(fates.noteOf(taken)).toEqual({ madeAgainst: 'Rev.1', next: null, fate: null, problem: null });
+    expect(fates.decodedTexts).toBe(0);
+
+    chair.accept(taken.id, 'Support');
+    chair.reject(refused.id, 'Opposed');
+    cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    fates.setRevisions(listRevisions(docs.chair));
+    const note = fates.noteOf(taken);
+    expect(note).toEqual({ madeAgainst: 'Rev.1', next: 'Rev.2', fate: 'incorporated', problem: null });
+    expect(fates.noteOf(refused)).toMatchObject({ next: 'Rev.2', fate: 'not incorporated' });
+    expect(fates.noteOf(comment)).toMatchObject({ madeAgainst: null, next: 'Rev.2', fate: 'not applicable' });
+    expect(fates.decodedTexts).toBe(2);
+
+    // Typing in the current text changes no judgement; the same note comes back without judging again.
+    rewrite(docs, 'p1', 'shall', 'must');
+    expect(fates.noteOf(taken)).toBe(note);
+    cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    fates.setRevisions(listRevisions(docs.chair));
+    expect(fates.noteOf(taken)).toBe(note);
+    expect(fates.decodedTexts).toBe(2);
+  });
+
+  it('judges a proposal in the revision after the one it was made against, cut after it was made', () => {
+    const { docs, fra, now } = setup();
+    const before = fra.propose({ kind: 'replace', pid: 'p1', span: spanOf(docs.text, 'p1', 'should'), text: 'shall' });
+    const zero = cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    const rev1 = cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    // Made offline against the zero draft after Rev.1 was cut: Rev.1 never saw it.
+    const late = fra.propose({ kind: 'replace', pid: 'p1', span: spanOf(docs.text, 'p1', 'should'), text: 'must', revision: 'zero draft' });
+    const revisions = listRevisions(docs.chair);
+    expect(revisionsAround(before, revisions)).toEqual({ madeAgainst: null, next: zero });
+    expect(revisionsAround(late, revisions)).toEqual({ madeAgainst: zero, next: null });
+    const rev2 = cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    expect(revisionsAround(late, listRevisions(docs.chair))).toEqual({ madeAgainst: zero, next: rev2 });
+    expect(rev1.label).toBe('Rev.1');
+  });
+
+  it('says so, and throws nothing, when the next revision cannot be opened', () => {
+    const { docs, fra, now } = setup();
+    const zero = cutRevision({ textDoc: docs.text, chairDoc: docs.chair, by: 'The Chair', now });
+    const proposal = fra.propose({ kind: 'replace', pid: 'p1', span: spanOf(docs.text, 'p1', 'should'), text: 'shall', revision: zero.label });
+    const damaged = { ...zero, id: 'damaged', label: 'Rev.1', at: now().toISOString(), state: toBase64(new Uint8Array([1, 2, 3, 4, 5, 6])) };
+    revisionsArray(docs.chair).push([damaged]);
+    const fates = new RevisionFates();
+    fates.setRevisions(listRevisions(docs.chair));
+    const note = fates.noteOf(proposal);
+    expect(note).toMatchObject({ madeAgainst: 'Zero draft', next: 'Rev.1', fate: null });
+    expect(note.problem).toMatch(/Rev\.1.*does not hold a readable text/);
+    expect(() => proposalRevisionFate(proposal, docs.chair)).toThrow(RevisionError);
   });
 });

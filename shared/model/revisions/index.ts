@@ -17,6 +17,19 @@ export {
   isFinal,
   currentBaseline,
   numbersInForce,
+  revisionState,
+  inflateRevisionState,
+  revisionLabelKey,
   type CutRevisionOptions,
 } from './store.ts';
-export { PROPOSAL_FATES, proposalFate, proposalRevisionFate, blockWording, type ProposalFate, type ProposalRevisionFate } from './fate.ts';
+export {
+  PROPOSAL_FATES,
+  proposalFate,
+  proposalRevisionFate,
+  revisionsAround,
+  blockWording,
+  RevisionFates,
+  type ProposalFate,
+  type ProposalRevisionFate,
+  type RevisionFateNote,
+} from './fate.ts';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { deflateSync } from 'fflate';
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import { body, li, ll, np, p } from '../../schema/test-builder.ts';
 import { schema } from '../../schema/index.ts';
 import { ChairNegotiator } from '../negotiation/chair.ts';
@@ -9,6 +11,7 @@ import { editAsChair, readText, setupDocs, steppingClock, testOptions, type Test
 import {
   currentBaseline,
   cutRevision,
+  inflateRevisionState,
   findRevision,
   isFinal,
   latestRevision,
@@ -19,8 +22,9 @@ import {
   revisionProblems,
   revisionLabelInForce,
   revisionsArray,
+  revisionState,
 } from './store.ts';
-import { RevisionError, type RevisionErrorCode } from './types.ts';
+import { MAX_REVISION_STATE_BYTES, MAX_REVISION_STATE_CHARS, RevisionEntry, RevisionError, type RevisionErrorCode } from './types.ts';
 
 function setup(): TestDocs {
   return setupDocs(
@@ -228,5 +232,112 @@ describe('statuses across revisions', () => {
     expect(readStatus(docs.chair, 'p3')?.status).toBe('bracketed');
     expect(isLocked(docs.chair, 'p2')).toBe(true);
     expect(isLocked(docs.chair, 'n0')).toBe(false);
+  });
+});
+
+describe('revision states stored compressed', () => {
+  /** An entry as the first clients wrote it: the plain state, no encoding. */
+  function legacyEntry(docs: TestDocs, label: string): Record<string, unknown> {
+    return {
+      id: `legacy-${label}`,
+      label,
+      date: '2025-01-31',
+      note: 'written before compression',
+      by: 'The Chair',
+      at: '2025-01-31T10:00:00.000Z',
+      state: toBase64(Y.encodeStateAsUpdate(docs.text)),
+      numbers: { p1: 1, p2: 2, p3: 3 },
+    };
+  }
+
+  /** A cut revision with its stored state replaced by `bytes` (as a damaged or hostile replica would hold). */
+  function withState(entry: RevisionEntry, bytes: Uint8Array): RevisionEntry {
+    return { ...entry, state: toBase64(bytes) };
+  }
+
+  it('stores a new revision deflated, names the encoding, and reopens it exactly', () => {
+    const docs = setup();
+    const entry = cut(docs);
+    expect(entry.encoding).toBe('deflate-raw');
+    const plain = Y.encodeStateAsUpdate(docs.text);
+    expect(revisionState(entry)).toEqual(plain);
+    expect(fromBase64(entry.state).length).toBeLessThan(plain.length);
+    expect(revisionDocument(entry).toJSON()).toEqual(readText(docs.text).toJSON());
+    // And through a replica of D/chair, as another client receives it.
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(docs.chair));
+    expect(RevisionEntry.parse(listRevisions(replica)[0])).toEqual(entry);
+  });
+
+  it('still opens a legacy entry with a plain state, alongside compressed ones', () => {
+    const docs = setup();
+    const zero = readText(docs.text);
+    revisionsArray(docs.chair).push([legacyEntry(docs, 'Zero draft')]);
+    insertAfter(docs, 'p1', 'n1', 'A new paragraph.');
+    const rev1 = cut(docs);
+    const [legacy, compressed] = listRevisions(docs.chair);
+    expect(revisionProblems(docs.chair)).toEqual([]);
+    expect(legacy?.encoding).toBeUndefined();
+    expect(compressed?.id).toBe(rev1.id);
+    if (!legacy) throw new Error('the legacy entry was not listed');
+    expect(revisionDocument(legacy).toJSON()).toEqual(zero.toJSON());
+    expect(revisionDocument(rev1).toJSON()).toEqual(readText(docs.text).toJSON());
+    expect(rev1.label).toBe('Rev.1');
+  });
+
+  it('refuses damaged compressed states as unreadable, and throws nowhere else', () => {
+    const docs = setup();
+    const good = cut(docs);
+    const deflated = fromBase64(good.state);
+    const damaged: RevisionEntry[] = [
+      withState(good, new Uint8Array([0xff, 0xfe, 0x01, 0x02, 0x03, 0x04, 0x05])), // not DEFLATE
+      withState(good, deflated.subarray(0, Math.floor(deflated.length / 2))), // cut short
+      withState(good, deflateSync(new TextEncoder().encode('not a Yjs update at all'))), // DEFLATE, but not a text
+      { ...good, state: toBase64(Y.encodeStateAsUpdate(docs.text)) }, // plain bytes labelled deflated
+    ];
+    for (const entry of damaged) {
+      expect(RevisionEntry.safeParse(entry).success).toBe(true);
+      expect(refusal(() => revisionDocument(entry))).toBe('unreadable');
+    }
+    expect(() => revisionState(damaged[0] as RevisionEntry)).toThrow(/does not hold a readable text: its compressed state is damaged/);
+    // Stored in D/chair, they are listed (they validate) and everything that does not open them keeps working.
+    revisionsArray(docs.chair).push(damaged.map((entry, index) => ({ ...entry, id: `bad-${index}`, label: `Damaged ${index}` })));
+    expect(listRevisions(docs.chair)).toHaveLength(5);
+    expect(revisionProblems(docs.chair)).toEqual([]);
+    expect(currentBaseline(docs.chair)).toEqual(new Map(Object.entries(good.numbers)));
+    expect([...numbersInForce(readText(docs.text), docs.chair).values()]).toEqual(['1', '2', '3']);
+    expect(cut(docs).label).toBe('Rev.1');
+  });
+
+  it('refuses a state that would inflate past the limit', () => {
+    const docs = setup();
+    const good = cut(docs);
+    // 33 MiB of zeros deflate to about 33 KB: a small entry that would balloon if inflated blindly.
+    const bomb = deflateSync(new Uint8Array(MAX_REVISION_STATE_BYTES + 1024 * 1024));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const entry = withState(good, bomb);
+    expect(RevisionEntry.safeParse(entry).success).toBe(true);
+    expect(refusal(() => revisionDocument(entry))).toBe('unreadable');
+    expect(() => revisionState(entry)).toThrow(new RegExp(`inflates to more than ${MAX_REVISION_STATE_BYTES} bytes`));
+    // The limit holds at any size: a small one refuses what a larger one lets through.
+    const state = Y.encodeStateAsUpdate(docs.text);
+    const packed = deflateSync(state);
+    expect(inflateRevisionState(packed, state.length)).toEqual(state);
+    expect(() => inflateRevisionState(packed, state.length - 1)).toThrow(/inflates to more than/);
+    expect(() => inflateRevisionState(new Uint8Array(0))).toThrow(/empty/);
+  });
+
+  it('keeps validation strict: an unknown encoding or an oversized state is not listed, and is named', () => {
+    const docs = setup();
+    const good = cut(docs);
+    revisionsArray(docs.chair).push([
+      { ...good, id: 'zstd', label: 'Rev.8', encoding: 'zstd' },
+      { ...good, id: 'huge', label: 'Rev.9', state: 'A'.repeat(MAX_REVISION_STATE_CHARS + 4) },
+    ]);
+    expect(listRevisions(docs.chair).map((entry) => entry.id)).toEqual([good.id]);
+    const problems = revisionProblems(docs.chair);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^revision #2: /);
+    expect(problems[1]).toMatch(/^revision #3: .*too large/);
   });
 });

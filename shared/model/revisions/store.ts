@@ -1,8 +1,10 @@
 /**
- * Cutting and reading revisions. A revision freezes the text (a full encoded Y state, opened read-only later) and
- * the numbering 1..N in force from then on; paragraphs added afterwards number bis, ter ... until the next cut.
+ * Cutting and reading revisions. A revision freezes the text (a full encoded Y state, deflated, opened read-only
+ * later) and the numbering 1..N in force from then on; paragraphs added afterwards number bis, ter ... until the
+ * next cut.
  */
 import * as Y from 'yjs';
+import { Inflate, deflateSync } from 'fflate';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import type { Node as ProseMirrorNode, Schema } from 'prosemirror-model';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
@@ -10,7 +12,7 @@ import { analyzeDocument } from '../analyze.ts';
 import { newPid } from '../pids.ts';
 import { schema as penholderSchema } from '../../schema/index.ts';
 import { TEXT_FRAGMENT } from '../ydocs.ts';
-import { FINAL, REVISIONS, RevisionEntry, RevisionError, ZERO_DRAFT } from './types.ts';
+import { FINAL, MAX_REVISION_STATE_BYTES, REVISIONS, RevisionEntry, RevisionError, ZERO_DRAFT, type RevisionStateEncoding } from './types.ts';
 
 /** What the chair gives when cutting a revision; everything but the docs and the person has a default. */
 export interface CutRevisionOptions {
@@ -42,7 +44,7 @@ export function revisionsArray(chairDoc: Y.Doc): Y.Array<unknown> {
 }
 
 /** Labels compare without case and surrounding or repeated spaces, so "rev.1" and "Rev.1 " are one label. */
-function labelKey(label: string): string {
+export function revisionLabelKey(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
@@ -112,6 +114,78 @@ export function sequentialNumbers(doc: ProseMirrorNode): Record<string, number> 
   return numbers;
 }
 
+/**
+ * Input handed to the inflater at a time: one slice of DEFLATE expands to at most about a thousand times its size,
+ * so stopping between slices keeps a hostile state from allocating much past the limit.
+ */
+const INFLATE_SLICE_BYTES = 8 * 1024;
+
+/** Raised inside the inflater's callback to stop it at the limit. */
+class StateTooLarge extends Error {}
+
+/**
+ * Inflates a revision's deflated state, refusing (with an Error, never a partial result) data that is not DEFLATE,
+ * is cut short, or would inflate past `maxBytes`; memory stays near `maxBytes` whatever the input claims.
+ */
+export function inflateRevisionState(compressed: Uint8Array, maxBytes: number = MAX_REVISION_STATE_BYTES): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) throw new StateTooLarge(`it inflates to more than ${maxBytes} bytes`);
+    if (chunk.length > 0) chunks.push(chunk);
+  });
+  if (compressed.length === 0) throw new Error('it is empty');
+  for (let at = 0; at < compressed.length; at += INFLATE_SLICE_BYTES) {
+    const end = Math.min(compressed.length, at + INFLATE_SLICE_BYTES);
+    // The last slice is marked final: a stream that has not ended by then is cut short, and fflate says so.
+    inflater.push(compressed.subarray(at, end), end === compressed.length);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const state = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    state.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return state;
+}
+
+/** A text state as a revision stores it: deflated, then base64, with the encoding named. */
+function storedState(state: Uint8Array): { state: string; encoding: RevisionStateEncoding } {
+  const compressed = deflateSync(state, { level: 6 });
+  // Read it back before anything is written: a revision that cannot be reopened must never be stored.
+  const back = inflateRevisionState(compressed, state.length);
+  if (back.length !== state.length || back.some((byte, index) => byte !== state[index])) {
+    throw new RevisionError('invalid', 'The text could not be stored compressed: it did not read back the same.');
+  }
+  return { state: toBase64(compressed), encoding: 'deflate-raw' };
+}
+
+/**
+ * The encoded `D/text` state a revision holds (inflated when stored deflated; a legacy entry's plain state as is).
+ * Refuses a state that cannot be decoded, or would decode past MAX_REVISION_STATE_BYTES, with RevisionError
+ * 'unreadable'.
+ */
+export function revisionState(entry: RevisionEntry): Uint8Array {
+  const unreadable = (why: string) => new RevisionError('unreadable', `Revision \u201c${entry.label}\u201d does not hold a readable text: ${why}.`);
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64(entry.state);
+  } catch {
+    throw unreadable('its state is not base64');
+  }
+  if (entry.encoding === undefined) {
+    if (bytes.length > MAX_REVISION_STATE_BYTES) throw unreadable(`it is larger than ${MAX_REVISION_STATE_BYTES} bytes`);
+    return bytes;
+  }
+  try {
+    return inflateRevisionState(bytes);
+  } catch (error) {
+    throw unreadable(error instanceof StateTooLarge ? error.message : `its compressed state is damaged (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 /** Decodes an encoded `D/text` state into a fresh Y.Doc and reads it as ProseMirror does. */
 function documentFromState(state: Uint8Array, schema: Schema): ProseMirrorNode {
   const copy = new Y.Doc();
@@ -131,9 +205,13 @@ export function cutRevision(options: CutRevisionOptions): RevisionEntry {
   const existing = listRevisions(options.chairDoc);
   const now = (options.now ?? (() => new Date()))();
   const label = options.label ?? nextRevisionLabel(existing);
-  const clash = existing.find((entry) => labelKey(entry.label) === labelKey(label));
+  const clash = existing.find((entry) => revisionLabelKey(entry.label) === revisionLabelKey(label));
   if (clash) throw new RevisionError('duplicate-label', `There is already a revision labelled \u201c${clash.label}\u201d.`);
   const state = Y.encodeStateAsUpdate(options.textDoc);
+  if (state.length > MAX_REVISION_STATE_BYTES) {
+    const megabytes = (state.length / (1024 * 1024)).toFixed(1);
+    throw new RevisionError('invalid', `The text is too large to keep as a revision (${megabytes} MiB; at most ${MAX_REVISION_STATE_BYTES / (1024 * 1024)} MiB).`);
+  }
   const doc = documentFromState(state, options.schema ?? penholderSchema);
   const candidate = {
     id: options.id ?? `rev-${newPid()}`,
@@ -142,7 +220,7 @@ export function cutRevision(options: CutRevisionOptions): RevisionEntry {
     note: options.note ?? '',
     by: options.by,
     at: now.toISOString(),
-    state: toBase64(state),
+    ...storedState(state),
     numbers: sequentialNumbers(doc),
   };
   const parsed = RevisionEntry.safeParse(candidate);
@@ -157,7 +235,7 @@ export function cutRevision(options: CutRevisionOptions): RevisionEntry {
 
 /** Whether this revision is the final text (its label is 'Final'). */
 export function isFinal(entry: RevisionEntry): boolean {
-  return labelKey(entry.label) === labelKey(FINAL);
+  return revisionLabelKey(entry.label) === revisionLabelKey(FINAL);
 }
 
 /**
@@ -165,12 +243,7 @@ export function isFinal(entry: RevisionEntry): boolean {
  * into a Y.Doc nobody else holds, so nothing done to the live text (or to the returned node) can reach it.
  */
 export function revisionDocument(entry: RevisionEntry, schema: Schema = penholderSchema): ProseMirrorNode {
-  let state: Uint8Array;
-  try {
-    state = fromBase64(entry.state);
-  } catch {
-    throw new RevisionError('unreadable', `Revision \u201c${entry.label}\u201d does not hold a readable text.`);
-  }
+  const state = revisionState(entry);
   try {
     return documentFromState(state, schema);
   } catch (error) {

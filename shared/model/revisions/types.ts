@@ -24,9 +24,31 @@ export const RevisionLabel = z.string().trim().min(1, 'a revision label is requi
 export const RevisionDate = z.iso.date();
 
 /**
- * A revision as stored. `state` is base64 of Y.encodeStateAsUpdate(D/text) at the cut: a full encoded state is
- * self-contained (it opens without the live doc and survives garbage collection of deleted text, which a
- * Y.snapshot would not: a snapshot only points into the live doc's history and needs it kept with gc off).
+ * How a revision's state may be stored: 'deflate-raw' is DEFLATE without a header (RFC 1951, fflate's deflateSync),
+ * the name CompressionStream gives it. Absent means plain, as the first revisions were written.
+ */
+export const REVISION_STATE_ENCODINGS = ['deflate-raw'] as const;
+
+/** One state encoding. */
+export type RevisionStateEncoding = (typeof REVISION_STATE_ENCODINGS)[number];
+
+/**
+ * Largest text state a revision may hold once decoded, 32 MiB (a 100-page text is about 0.65 MB): it bounds what
+ * opening a revision may allocate, so a hostile entry that inflates without end is refused rather than obeyed.
+ */
+export const MAX_REVISION_STATE_BYTES = 32 * 1024 * 1024;
+
+/** Longest stored state in base64 characters: the decoded bound, plus DEFLATE's overhead on incompressible bytes. */
+export const MAX_REVISION_STATE_CHARS = Math.ceil((MAX_REVISION_STATE_BYTES + 64 * 1024) / 3) * 4;
+
+/**
+ * A revision as stored. `state` is base64 of Y.encodeStateAsUpdate(D/text) at the cut, deflated when `encoding` is
+ * 'deflate-raw' (every revision cut now; entries without `encoding` are plain and still open). A full encoded state
+ * is self-contained: it opens without the live doc and survives garbage collection of deleted text, which a
+ * Y.snapshot would not (a snapshot only points into the live doc's history and needs it kept with gc off). The
+ * price is size, and `D/chair` holds every revision's state and travels as one sync message (refused over
+ * DEFAULT_MAX_MESSAGE_BYTES, 2 MiB): deflated, a 100-page text's 640 KB state takes about 74 KB (8.7 to 1), and
+ * one with a long editing history about a sixth of its size, so many more revisions fit.
  * `numbers` is pid -> paragraph number, 1..N in document order at the cut, the baseline for bis/ter afterwards.
  */
 export const RevisionEntry = z.object({
@@ -36,7 +58,8 @@ export const RevisionEntry = z.object({
   note: z.string().max(MAX_NOTE_LENGTH),
   by: PersonName,
   at: Timestamp,
-  state: z.base64().min(1, 'a revision holds the text'),
+  state: z.base64().min(1, 'a revision holds the text').max(MAX_REVISION_STATE_CHARS, 'the revision\u2019s text is too large'),
+  encoding: z.enum(REVISION_STATE_ENCODINGS).optional(),
   numbers: z.record(Pid, z.number().int().positive()),
 });
 
