@@ -10,7 +10,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      rolldownOptions: { input: { index: resolve(root, 'main/app/index.ts') } },
+      // The Word importer's worker is its own entry: main/services/docxImport.ts starts docxImportWorker.js beside
+      // the bundled main file.
+      rolldownOptions: {
+        input: { index: resolve(root, 'main/app/index.ts'), docxImportWorker: resolve(root, 'main/services/docxImportWorker.ts') },
+      },
     },
   },
   preload: {
