@@ -6,7 +6,7 @@
  * (and what it imports from shared/) into one CommonJS script.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { ipcChannel, ipcEventChannel, ipcOperationNames as ipcOperations, menuCommands, type MenuCommand } from '../shared/ipc-names.ts';
+import { ipcChannel, ipcEventChannel, ipcOperationNames as ipcOperations, menuCommands, readExportProgress, type MenuCommand } from '../shared/ipc-names.ts';
 import type { IpcEvents, IpcOperation, PenholderApi } from '../shared/ipc.ts';
 
 const knownMenuCommands: ReadonlySet<string> = new Set(menuCommands);
@@ -34,6 +34,17 @@ const api: PenholderApi = {
         const event: IpcEvents['menuCommand'] = { command: command as MenuCommand };
         listener(event);
       }
+    };
+    ipcRenderer.on(channel, relay);
+    return () => {
+      ipcRenderer.removeListener(channel, relay);
+    };
+  },
+  onExportProgress(listener) {
+    const channel = ipcEventChannel('exportProgress');
+    const relay = (_event: IpcRendererEvent, payload: unknown): void => {
+      const progress = readExportProgress(payload);
+      if (progress) listener(progress);
     };
     ipcRenderer.on(channel, relay);
     return () => {

@@ -20,6 +20,12 @@ import { PublishDialog } from './components/PublishDialog.tsx';
 import { ProblemsBanner } from './components/ProblemsBanner.tsx';
 import { Sidebar, type SidebarView } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import { ImportProposalsDialog } from './components/import/ImportProposalsDialog.tsx';
+import { ImportReportDialog } from './components/import/ImportReportDialog.tsx';
+import { ImportWordIcon } from './components/import/ImportIcons.tsx';
+import { ExportDialog } from './components/export/ExportDialog.tsx';
+import type { ImportReport } from '../shared/import/index.ts';
+import type { NegotiationSession } from './negotiation/negotiationSession.ts';
 
 const BLANK_TITLE = 'Untitled document';
 const SAMPLE_TITLE = 'Sample negotiation';
@@ -31,6 +37,9 @@ type Dialog =
   | { kind: 'connect'; serverUrl?: string; name?: string }
   | { kind: 'publish'; doc: DocumentSummary }
   | { kind: 'host' }
+  | { kind: 'import-report'; fileName: string; title: string; report: ImportReport }
+  | { kind: 'import-proposals'; negotiation: NegotiationSession }
+  | { kind: 'export' }
   | null;
 
 /** How often the servers' document lists are read again while the window is open. */
@@ -102,6 +111,7 @@ function Window({ api }: { api: MainApi }) {
   const [remoteDocs, setRemoteDocs] = useState<ReadonlyMap<string, RemoteDocumentSummary[]>>(new Map());
   const [serverProblems, setServerProblems] = useState<ReadonlyMap<string, string>>(new Map());
   const [hosting, setHosting] = useState(false);
+  const [importingWord, setImportingWord] = useState(false);
   const sessionRef = useRef<DocumentSession | null>(null);
   const documentsRef = useRef<DocumentSummary[]>([]);
   const serversRef = useRef<RemoteServer[]>([]);
@@ -396,6 +406,46 @@ function Window({ api }: { api: MainApi }) {
     [api, documents, refreshLists, openDocument, notify],
   );
 
+  // A Word document becomes a new local document, opened at once, with the report of what was and was not kept.
+  const importWordDocument = useCallback(async () => {
+    if (importingWord) return;
+    let file;
+    try {
+      // First, before any await: the browser build opens its file chooser only inside the click.
+      file = await api.chooseWordFile({ purpose: 'document' });
+    } catch (error) {
+      notify(describeError(error));
+      return;
+    }
+    if (!file) return;
+    setImportingWord(true);
+    try {
+      const { document: created, report } = await api.importDocx(file);
+      setView('documents');
+      await refreshLists();
+      await openDocument(created.id);
+      setDialog({ kind: 'import-report', fileName: file.fileName, title: created.title, report });
+    } catch (error) {
+      notify(describeError(error));
+    } finally {
+      setImportingWord(false);
+    }
+  }, [api, importingWord, refreshLists, openDocument, notify]);
+
+  // Proposals from a returned Word file go into the negotiation of the open document, as this window takes part in it.
+  const importProposals = useCallback(() => {
+    const negotiation = controllerRef.current?.negotiation ?? null;
+    if (!negotiation) {
+      notify('Open a document first: proposals from Word are recorded in the open document.');
+      return;
+    }
+    if (!negotiation.canPropose) {
+      notify('You can read this document but not table proposals in it.');
+      return;
+    }
+    setDialog({ kind: 'import-proposals', negotiation });
+  }, [notify]);
+
   const renameDocument = useCallback(
     async (id: string, title: string): Promise<string | null> => {
       try {
@@ -542,14 +592,27 @@ function Window({ api }: { api: MainApi }) {
       case 'about':
         setDialog({ kind: 'about' });
         break;
+      case 'import-docx':
+        void importWordDocument();
+        break;
+      case 'import-proposals':
+        importProposals();
+        break;
+      case 'export-document':
+        if (sessionRef.current) setDialog({ kind: 'export' });
+        break;
     }
   };
+  // Stable, so the memoised toolbar does not redraw for it.
+  const openExport = useCallback(() => setDialog({ kind: 'export' }), []);
   const menuHandler = useRef(onMenuCommand);
   menuHandler.current = onMenuCommand;
   useEffect(() => api.onMenuCommand(({ command }) => menuHandler.current(command)), [api]);
 
   const onController = useCallback((controller: EditorController | null) => {
     controllerRef.current = controller;
+    // The review was planned against the negotiation of the editor that just went: start again with the new one.
+    setDialog((current) => (current?.kind === 'import-proposals' && current.negotiation !== controller?.negotiation ? null : current));
   }, []);
 
   const problems = !problemsDismissed ? (appInfo?.problems ?? []) : [];
@@ -577,6 +640,9 @@ function Window({ api }: { api: MainApi }) {
           onOpen={(id) => void openDocument(id)}
           onNew={() => void createDocument('blank')}
           onNewFromSample={() => void createDocument('sample')}
+          onImportWord={() => void importWordDocument()}
+          importingWord={importingWord}
+          onImportProposals={importProposals}
           onStartRename={setRenamingId}
           onRename={renameDocument}
           onCancelRename={() => setRenamingId(null)}
@@ -600,6 +666,7 @@ function Window({ api }: { api: MainApi }) {
             selectTitle={freshDocId.current === session.id}
             serverLabel={openServerLabel}
             onPublish={() => openDoc && setDialog({ kind: 'publish', doc: openDoc })}
+            onExport={openExport}
             onSignIn={(serverUrl) => setDialog({ kind: 'connect', serverUrl, name: lastAccountName.current.get(serverUrl) })}
             notify={notify}
           />
@@ -619,6 +686,9 @@ function Window({ api }: { api: MainApi }) {
                     </button>
                     <button type="button" className="button" onClick={() => void createDocument('sample')}>
                       <Icon name="sample" /> New from sample
+                    </button>
+                    <button type="button" className="button" onClick={() => void importWordDocument()} disabled={importingWord}>
+                      <ImportWordIcon /> {importingWord ? 'Importing…' : 'Import Word…'}
                     </button>
                   </div>
                 </>
@@ -664,6 +734,33 @@ function Window({ api }: { api: MainApi }) {
           onPublishOpen={openDoc && !openDoc.remote ? (serverUrl) => void publishOpenTo(serverUrl) : undefined}
           openTitle={openDoc?.title ?? null}
           onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'import-report' && (
+        <ImportReportDialog fileName={dialog.fileName} title={dialog.title} report={dialog.report} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'import-proposals' && (
+        <ImportProposalsDialog
+          api={api}
+          negotiation={dialog.negotiation}
+          onClose={() => setDialog(null)}
+          onDone={(message, pids) => {
+            setDialog(null);
+            notify(message, 'info');
+            // The first recorded proposal's paragraph comes into view, its card beside it.
+            if (pids[0] !== undefined) controllerRef.current?.jumpTo(pids[0]);
+          }}
+        />
+      )}
+      {dialog?.kind === 'export' && session && (
+        <ExportDialog
+          api={api}
+          session={session}
+          onClose={() => setDialog(null)}
+          onExported={(where) => {
+            setDialog(null);
+            notify(`Exported to ${where}.`, 'info');
+          }}
         />
       )}
       {dialog?.kind === 'about' && (

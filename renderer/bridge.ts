@@ -24,6 +24,7 @@ export type MainApi = {
   [K in IpcOperation]: (request: IpcRequest<K>) => Promise<IpcResponse<K>>;
 } & {
   onMenuCommand(listener: (event: IpcEvents['menuCommand']) => void): () => void;
+  onExportProgress(listener: (event: IpcEvents['exportProgress']) => void): () => void;
 };
 
 /** A sentence for a person from anything thrown by an operation. */
@@ -74,7 +75,13 @@ export function wrapApi(api: PenholderApi): MainApi {
     stopHosting: (r) => call('stopHosting', r),
     hostingStatus: (r) => call('hostingStatus', r),
     hostAddAccount: (r) => call('hostAddAccount', r),
+    chooseWordFile: (r) => call('chooseWordFile', r),
+    importDocx: (r) => call('importDocx', r),
+    readDocxChanges: (r) => call('readDocxChanges', r),
+    exportDocument: (r) => call('exportDocument', r),
+    saveExport: (r) => call('saveExport', r),
     onMenuCommand: (listener) => api.onMenuCommand(listener),
+    onExportProgress: (listener) => api.onExportProgress(listener),
   };
 }
 

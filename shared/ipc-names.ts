@@ -32,6 +32,11 @@ export const ipcOperationNames = [
   'stopHosting',
   'hostingStatus',
   'hostAddAccount',
+  'exportDocument',
+  'saveExport',
+  'chooseWordFile',
+  'importDocx',
+  'readDocxChanges',
 ] as const;
 
 /** The name of one IPC operation. */
@@ -51,6 +56,9 @@ export const menuCommands = [
   'select-all',
   'toggle-outline',
   'about',
+  'export-document',
+  'import-docx',
+  'import-proposals',
 ] as const;
 
 /** One menu command. */
@@ -61,7 +69,30 @@ export function ipcChannel(operation: IpcOperationName): string {
   return `penholder:${operation}`;
 }
 
+/** Every event main pushes to the renderer. */
+export const ipcEventNames = ['menuCommand', 'exportProgress'] as const;
+
+/** The name of one event main pushes to the renderer. */
+export type IpcEventChannelName = (typeof ipcEventNames)[number];
+
 /** The Electron IPC channel that carries one event. */
-export function ipcEventChannel(event: 'menuCommand'): string {
+export function ipcEventChannel(event: IpcEventChannelName): string {
   return `penholder-event:${event}`;
+}
+
+/** The stages of an export's progress event (shared/ipc.ts ExportProgress). */
+const exportStages: ReadonlySet<string> = new Set(['loading', 'building', 'printing', 'done']);
+
+/**
+ * An export progress event checked field by field, or null: the preload and the web bridge hand the page only
+ * well-formed payloads (shared/ipc.ts ExportProgress), without bundling zod.
+ */
+export function readExportProgress(
+  payload: unknown,
+): { jobId: string; stage: 'loading' | 'building' | 'printing' | 'done'; done: number; total: number } | null {
+  if (payload === null || typeof payload !== 'object') return null;
+  const { jobId, stage, done, total } = payload as Record<string, unknown>;
+  if (typeof jobId !== 'string' || jobId.length > 64 || typeof stage !== 'string' || !exportStages.has(stage)) return null;
+  if (typeof done !== 'number' || typeof total !== 'number' || !Number.isFinite(done) || !Number.isFinite(total)) return null;
+  return { jobId, stage: stage as 'loading' | 'building' | 'printing' | 'done', done, total };
 }

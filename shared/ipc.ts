@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { ipcOperationNames, type IpcOperationName, type MenuCommand } from './ipc-names.ts';
+import type { ImportReport, TrackedParagraph } from './import/index.ts';
+import type { ExportFormat, ExportKind } from './export/formats.ts';
 
 export { ipcChannel, ipcEventChannel, ipcOperationNames, menuCommands, type IpcOperationName, type MenuCommand } from './ipc-names.ts';
 
@@ -79,6 +81,48 @@ export const bindAddressSchema = z
   .string()
   .max(64, 'an address is at most 64 characters')
   .regex(/^[0-9a-fA-F.:]+$/, 'an address is an IPv4 or IPv6 address such as 127.0.0.1');
+
+/**
+ * Largest Word file accepted for import: a long report with its tables is well under 1 MB, images can add more; the
+ * bound keeps the file (base64 in the browser build's frames) inside one bridge message.
+ */
+export const MAX_WORD_FILE_BYTES = MAX_UPDATE_BYTES;
+
+/** A Word file as the person chose it: its name (for messages and the new document's title) and its bytes. */
+export const wordFileSchema = z
+  .object({
+    fileName: z
+      .string()
+      // Only the last part of a path: the name is shown to the person, never used to open anything.
+      .transform((name) => (name.split(/[\\/]/).pop() ?? '').trim())
+      .pipe(z.string().min(1, 'a file name cannot be empty').max(255, 'a file name is at most 255 characters')),
+    bytes: z
+      .instanceof(Uint8Array, { message: 'expected the file\u2019s bytes (Uint8Array)' })
+      .refine((b) => b.byteLength > 0, 'the file is empty')
+      .refine((b) => b.byteLength <= MAX_WORD_FILE_BYTES, `a Word file is at most ${MAX_WORD_FILE_BYTES / (1024 * 1024)} MB`),
+  })
+  .strict();
+
+/** Largest export file the app writes for the renderer (a compilation of a long negotiation is a few MB). */
+export const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
+
+/** The kinds of export (shared/export/formats.ts EXPORT_KINDS). */
+export const exportKindSchema = z.enum(['clean', 'compilation', 'comparison']);
+
+/** The export file formats (shared/export/formats.ts EXPORT_FORMATS). */
+export const exportFormatSchema = z.enum(['docx', 'pdf', 'html', 'md']);
+
+// The IPC enums and the builder's lists name the same kinds and formats.
+const _sameKinds: Exact<z.infer<typeof exportKindSchema>, ExportKind> = true;
+const _sameFormats: Exact<z.infer<typeof exportFormatSchema>, ExportFormat> = true;
+void _sameKinds;
+void _sameFormats;
+
+/** A revision id, or 'current' for the text as it is now (a label is accepted too, as on the command line). */
+export const revisionRefSchema = z.string().min(1, 'a revision is named by its id or "current"').max(200, 'a revision id is at most 200 characters');
+
+/** Ties progress events to the export that asked for them: letters, digits, dashes, underscores. */
+export const exportJobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an export job id is 1 to 64 letters, digits, dashes or underscores');
 
 /** Request schemas, one per operation; the keys are the operation names the preload exposes. */
 export const ipcRequestSchemas = {
@@ -154,6 +198,44 @@ export const ipcRequestSchemas = {
     .strict()
     .refine((r) => r.role !== 'delegation' || (r.delegation ?? null) !== null, { message: 'a delegation account needs its delegation code', path: ['delegation'] })
     .refine((r) => r.role === 'delegation' || (r.delegation ?? null) === null, { message: 'only a delegation account has a delegation code', path: ['delegation'] }),
+  /**
+   * Builds an export of a document as saved on disk (clean text, compilation or comparison; Word, PDF, HTML or
+   * Markdown), reporting `exportProgress` events tagged with `jobId`; answers the file, nothing is written.
+   */
+  exportDocument: z
+    .object({
+      id: documentIdSchema,
+      kind: exportKindSchema,
+      format: exportFormatSchema,
+      from: revisionRefSchema.optional(),
+      to: revisionRefSchema.optional(),
+      jobId: exportJobIdSchema.optional(),
+    })
+    .strict(),
+  /**
+   * Asks where to save an export (the desktop's save dialog, the suggested name and the format's filter) and writes
+   * it there atomically; answers the path, or null when the person cancels. The browser build downloads instead and
+   * never sends this to its host.
+   */
+  saveExport: z
+    .object({
+      fileName: z.string().min(1, 'a file name cannot be empty').max(255, 'a file name is at most 255 characters'),
+      format: exportFormatSchema,
+      bytes: z
+        .instanceof(Uint8Array, { message: 'expected bytes (Uint8Array)' })
+        .refine((b) => b.byteLength > 0, 'an export cannot be empty')
+        .refine((b) => b.byteLength <= MAX_EXPORT_BYTES, `an export is at most ${MAX_EXPORT_BYTES} bytes`),
+    })
+    .strict(),
+  /**
+   * Asks the person for a Word file (the desktop's open dialog, filtered to .docx) and answers its name and bytes, or
+   * null when they cancel; the browser build picks the file in the page and never sends this to its host.
+   */
+  chooseWordFile: z.object({ purpose: z.enum(['document', 'proposals']) }).strict(),
+  /** Imports a .docx as a new local document (parsed in a worker, its text stored before the answer) with a report. */
+  importDocx: wordFileSchema,
+  /** Reads a returned .docx for its tracked changes, paragraph by paragraph; creates nothing. */
+  readDocxChanges: wordFileSchema,
 } as const satisfies Record<IpcOperationName, z.ZodType>;
 
 /** The name of one IPC operation. */
@@ -295,6 +377,31 @@ export interface AppInfo {
   schemaVersion: number;
 }
 
+/** A Word file chosen by the person. */
+export interface WordFile {
+  /** The file's name, without its folder. */
+  fileName: string;
+  /** Its bytes, as the request schema (z.instanceof) types them, so a chosen file can be sent on as it is. */
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** What importing a .docx as a new document gives back. */
+export interface ImportedWordDocument {
+  /** The new local document, already on disk. */
+  document: DocumentSummary;
+  /** What was kept (counts) and what was not (with examples), for the report shown after the import. */
+  report: ImportReport;
+}
+
+/** The tracked changes of a returned Word file, paragraph by paragraph, for planning proposals. */
+export interface WordTrackedChanges {
+  /** The file's title, as the import read it. */
+  title: string;
+  report: ImportReport;
+  /** Every paragraph with an insertion or deletion tracked in it, in the file's order. */
+  tracked: TrackedParagraph[];
+}
+
 /** The response type of each operation. */
 export interface IpcResponses {
   listDocuments: DocumentSummary[];
@@ -325,6 +432,13 @@ export interface IpcResponses {
   hostingStatus: HostingStatus;
   /** The account and its password (the given one, or the generated one to hand to the delegate). */
   hostAddAccount: { account: HostedAccount; password: string };
+  exportDocument: ExportedFile;
+  /** Where the file was written; null when the person cancelled. */
+  saveExport: string | null;
+  /** Null when the person cancelled the dialog. */
+  chooseWordFile: WordFile | null;
+  importDocx: ImportedWordDocument;
+  readDocxChanges: WordTrackedChanges;
 }
 
 /** The request type of an operation, inferred from its schema (the parsed, trimmed form). */
@@ -359,7 +473,9 @@ export interface IpcError {
     /** Sync server: answered with an error this app did not expect. */
     | 'server-error'
     /** Hosting: the port is taken or the address cannot be bound. */
-    | 'address-in-use';
+    | 'address-in-use'
+    /** Import: the file is not a Word document Penholder can read (damaged, encrypted, macros, too large...); the message says why. */
+    | 'bad-file';
   /** A sentence for a person. */
   message: string;
 }
@@ -367,9 +483,28 @@ export interface IpcError {
 /** The envelope every operation answers with. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
+/** A built export, ready to save. */
+export interface ExportedFile {
+  /** The suggested name, safe on every system ("A-AC.301-2026-CRP.1 Rev.1 (clean).docx"). */
+  fileName: string;
+  mimeType: string;
+  format: z.infer<typeof exportFormatSchema>;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** How far an export is: loading the saved document, building the file, printing the PDF, done. */
+export interface ExportProgress {
+  jobId: string;
+  stage: 'loading' | 'building' | 'printing' | 'done';
+  /** Steps done of `total` within the stage (0 of 0 when the stage cannot count). */
+  done: number;
+  total: number;
+}
+
 /** Events main pushes to the renderer. */
 export interface IpcEvents {
   menuCommand: { command: MenuCommand };
+  exportProgress: ExportProgress;
 }
 
 /** The name of one event main pushes to the renderer. */
@@ -383,4 +518,5 @@ export type PenholderApi = {
   [K in IpcOperation]: (request: IpcRequest<K>) => Promise<IpcResult<IpcResponse<K>>>;
 } & {
   onMenuCommand(listener: (event: IpcEvents['menuCommand']) => void): () => void;
+  onExportProgress(listener: (event: IpcEvents['exportProgress']) => void): () => void;
 };

@@ -32,11 +32,8 @@ export interface WireResponse {
   result: IpcResult<unknown>;
 }
 
-/** An event the host pushes to the browser (the desktop menu has no web counterpart yet). */
-export interface WireEvent {
-  event: 'menuCommand';
-  payload: IpcEvents['menuCommand'];
-}
+/** An event the host pushes to the browser (an export's progress; the desktop menu has no web counterpart yet). */
+export type WireEvent = { [E in keyof IpcEvents]: { event: E; payload: IpcEvents[E] } }[keyof IpcEvents];
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

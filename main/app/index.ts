@@ -3,17 +3,19 @@
  * Everything that can be tested without Electron lives in main/services/; this file only wires it up.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { ipcChannel, ipcOperations, type IpcResult } from '../../shared/ipc.ts';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type OpenDialogOptions, type WebContents } from 'electron';
+import { ipcChannel, ipcEventChannel, ipcOperations, type IpcResult, type WordFile } from '../../shared/ipc.ts';
 import { Workspace } from '../storage/index.ts';
-import { createIpcHandlers, type IpcHandlers } from '../services/handlers.ts';
+import { createIpcHandlers, type IpcCaller, type IpcHandlers } from '../services/handlers.ts';
 import { createSyncServices, type SyncServices } from '../services/syncServices.ts';
 import { ensureFirstRun } from '../services/firstRun.ts';
 import { contentSecurityPolicy } from '../services/csp.ts';
 import { checkExternalLink } from '../services/links.ts';
+import { readWordFile } from '../services/imports.ts';
 import { APP_ENTRY_URL, isAppUrl, registerAppSchemePrivileges, serveAppScheme } from './appProtocol.ts';
 import { buildApplicationMenu } from './menu.ts';
 import { openCredentialVault } from './credentials.ts';
+import { electronPdfPrinter, saveExportWithDialog } from './exports.ts';
 
 /** Set by `electron-vite dev` to the renderer's dev server; absent in a built app. */
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -80,6 +82,9 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     openExternal: (url) => shell.openExternal(url),
     resourcesDir,
+    chooseWordFile,
+    printPdf: electronPdfPrinter(),
+    saveExport: saveExportWithDialog,
   });
   registerIpc(handlers);
   if (devServerUrl) addDevServerCsp(devServerUrl);
@@ -141,6 +146,20 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+/** The open dialog for a Word file, over the window the person is using; null when they cancel. */
+async function chooseWordFile(purpose: 'document' | 'proposals'): Promise<WordFile | null> {
+  const options: OpenDialogOptions = {
+    title: purpose === 'document' ? 'Import a Word document' : 'Import proposals from a Word file with tracked changes',
+    buttonLabel: 'Import',
+    properties: ['openFile'],
+    filters: [{ name: 'Word documents', extensions: ['docx'] }],
+  };
+  const window = BrowserWindow.getFocusedWindow() ?? [...windows][0];
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  const path = result.canceled ? undefined : result.filePaths[0];
+  return path === undefined ? null : readWordFile(path);
+}
+
 /** Refuses navigation, new windows and webviews in every web contents the app creates. */
 function hardenWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
@@ -162,13 +181,20 @@ function hardenWebContents(contents: WebContents): void {
 /** Registers one IPC handler per operation, each answering only our own window's top frame. */
 function registerIpc(handlers: IpcHandlers): void {
   for (const operation of ipcOperations) {
-    const handler = handlers[operation] as (raw: unknown) => Promise<IpcResult<unknown>>;
+    const handler = handlers[operation] as (raw: unknown, caller?: IpcCaller) => Promise<IpcResult<unknown>>;
     ipcMain.handle(ipcChannel(operation), async (event, raw: unknown): Promise<IpcResult<unknown>> => {
       if (!isTrustedSender(event)) {
         console.warn(`[penholder] refused ${operation} from an untrusted frame (${safeOrigin(event.senderFrame?.url ?? '')})`);
         return { ok: false, error: { code: 'forbidden', message: 'This request did not come from a Penholder window.' } };
       }
-      return handler(raw);
+      // Events an operation raises (an export's progress) go back to the window that asked, and nowhere else.
+      const sender = event.sender;
+      const caller: IpcCaller = {
+        emit: (name, payload) => {
+          if (!sender.isDestroyed()) sender.send(ipcEventChannel(name), payload);
+        },
+      };
+      return handler(raw, caller);
     });
   }
 }

@@ -48,6 +48,10 @@ export function buildApplicationMenu(options: { dev: boolean; platform: NodeJS.P
       submenu: [
         command('New Document', 'new-document', 'CmdOrCtrl+N'),
         command('New from Sample', 'new-from-sample', 'Shift+CmdOrCtrl+N'),
+        command('Import Word Document…', 'import-docx'),
+        { type: 'separator' },
+        command('Import Proposals from Word…', 'import-proposals'),
+        command('Export…', 'export-document', 'Shift+CmdOrCtrl+E'),
         { type: 'separator' },
         command('Rename…', 'rename-document', 'F2'),
         command('Duplicate', 'duplicate-document'),

@@ -13,6 +13,7 @@ import { AccountError, ALL_DOCUMENTS, checkAccount, MIN_PASSWORD_LENGTH, SqliteA
 import type { Account, SyncServerOptions, SyncStore } from './api.ts';
 import { startSyncServer } from './index.ts';
 import { SqliteSyncStore } from './store-sqlite.ts';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../shared/export/formats.ts';
 
 /** Defaults of `serve` (and of --data for every command). */
 export const CLI_DEFAULTS = { data: './penholder-server-data', host: '127.0.0.1', port: 8470 } as const;
@@ -34,6 +35,8 @@ Commands:
   doc add <id> --title TITLE    Register (publish) a negotiated document
   doc grant <name> <docId>      Let an account open a document (* = every document)
   doc revoke <name> <docId>     Take that back
+  export --doc ID --kind K --format F --out FILE
+                                Export a document from the store (clean text, compilation, comparison)
 
 Options for every command:
   --data DIR         Data folder (accounts, token key, documents); default ${CLI_DEFAULTS.data}, env PENHOLDER_DATA
@@ -48,6 +51,7 @@ Examples:
   printf '%s\\n' "$PASSWORD" | npm run server -- user add fra1 --role delegation --delegation FRA --doc ga-res-79 --password-stdin
   npm run server -- doc add ga-res-79 --title "Draft resolution on oceans"
   npm run server -- user list --json
+  npm run server -- export --doc ga-res-79 --kind comparison --format docx --from Rev.1 --to current --out ./exports/
 `;
 
 const COMMAND_HELP: Record<string, string> = {
@@ -104,6 +108,26 @@ Example: npm run server -- doc add ga-res-79 --title "Draft resolution on oceans
 
 Lets an account open a document ('*' for every document). Example: npm run server -- doc grant fra1 ga-res-79
 `,
+  export: `Usage: npm run server -- export --doc ID --kind clean|compilation|comparison --format docx|pdf|html|md
+                              --out FILE|FOLDER [--from REV] [--to REV|current] [--author NAME]
+                              [--chromium PATH] [--data DIR] [--postgres URL]
+
+Exports a document from the server's store, as it stands there now, in the UN house style:
+  --kind clean         The text, paragraphs numbered 1..N (docx, pdf, html, md). --to REV exports a revision.
+  --kind compilation   Every paragraph with its proposals, support, objections and status (docx, pdf, html).
+  --kind comparison    The changes from --from REV to --to REV (default: current), as Word tracked changes
+                       (docx) or a redline (pdf, html).
+A revision is named by its label (Zero draft, Rev.1, Final) or its id; 'current' is the text as it is now.
+--out is a file, or an existing folder for the suggested name ("A-AC.301-2026-CRP.1 Rev.1 (clean).docx").
+The file is written whole or not at all. PDF is printed by Chromium: PENHOLDER_CHROMIUM, /usr/bin/chromium or
+--chromium PATH. --author names who tracked changes against the current text are attributed to.
+
+Examples:
+  npm run server -- export --doc ga-res-79 --kind clean --format docx --out ./exports/
+  npm run server -- export --doc ga-res-79 --kind clean --format pdf --to Rev.1 --out rev1.pdf
+  npm run server -- export --doc ga-res-79 --kind compilation --format docx --out compilation.docx
+  npm run server -- export --doc ga-res-79 --kind comparison --format docx --from "Zero draft" --to Rev.1 --out changes.docx
+`,
   'doc revoke': `Usage: npm run server -- doc revoke <name> <docId>
 
 Takes a grant back. Example: npm run server -- doc revoke fra1 ga-res-79
@@ -138,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     return group === undefined ? 1 : 0;
   }
   if (group === 'serve') return serve(argv.slice(1));
+  if (group === 'export') return exportCommand(argv.slice(1));
   if (group === 'user' || group === 'doc') {
     const command = `${group} ${second ?? ''}`.trim();
     if (second === undefined || second === '--help' || second === '-h') {
@@ -307,6 +332,76 @@ async function admin(command: string, args: string[]): Promise<number> {
   } finally {
     accounts.close();
   }
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...COMMON_OPTIONS,
+    doc: { type: 'string' },
+    kind: { type: 'string' },
+    format: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+    author: { type: 'string' },
+    chromium: { type: 'string' },
+    postgres: { type: 'string' },
+  });
+  if (values.help) return printHelp('export');
+  expectPositionals('export', positionals, []);
+  for (const required of ['doc', 'kind', 'format', 'out'] as const) {
+    if (values[required] === undefined) throw new UsageError(`"export" needs --${required}. Run "export --help" for examples.`);
+  }
+  const kind = values.kind as string;
+  const format = values.format as string;
+  if (!(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind is one of ${EXPORT_KINDS.join(', ')}, not "${kind}".`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is one of ${EXPORT_FORMATS.join(', ')}, not "${format}".`);
+  if (kind === 'comparison' && values.from === undefined) throw new UsageError('A comparison needs --from <revision> (and --to, default current).');
+  if (kind !== 'comparison' && values.from !== undefined) throw new UsageError(`--from is for comparisons; the ${kind} text is chosen with --to.`);
+  const file = readConfig(values.config);
+  const data = path.resolve(setting(values.data, 'PENHOLDER_DATA', file.data, CLI_DEFAULTS.data));
+  const postgres = setting(values.postgres, 'PENHOLDER_POSTGRES', file.postgres, undefined);
+  // Opening a SQLite store creates it: refuse a folder that holds no server data rather than leave an empty one.
+  if (!postgres && !fs.existsSync(path.join(data, 'documents.sqlite'))) {
+    throw new UsageError(`There is no Penholder server data in ${data}; pass --data <the server's data folder>.`);
+  }
+  // Loaded here: the Word writers are not needed to serve.
+  const { exportFromStore, StoreExportError } = await import('./export.ts');
+  const store = await openStore(data, postgres);
+  const terminal = process.stderr.isTTY === true;
+  let shown = -1;
+  try {
+    const written = await exportFromStore(store, {
+      documentId: values.doc as string,
+      kind: kind as ExportKind,
+      format: format as ExportFormat,
+      ...(values.from !== undefined ? { from: values.from } : {}),
+      ...(values.to !== undefined ? { to: values.to } : kind === 'comparison' ? { to: 'current' } : {}),
+      out: values.out as string,
+      ...(values.author !== undefined ? { author: values.author } : {}),
+      ...(values.chromium !== undefined ? { chromium: values.chromium } : {}),
+      onProgress: (done, total) => {
+        const percent = Math.floor((100 * done) / Math.max(1, total));
+        if (terminal && percent !== shown) process.stderr.write(`\rExporting… ${percent}%`);
+        shown = percent;
+      },
+    });
+    if (terminal) process.stderr.write('\r\x1b[K');
+    process.stdout.write(`Exported ${values.doc} (${kind}, ${format}) to ${written.path} (${formatBytes(written.bytes)}).\n`);
+    return 0;
+  } catch (error) {
+    if (terminal) process.stderr.write('\r\x1b[K');
+    if (error instanceof StoreExportError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {

@@ -11,10 +11,13 @@ import {
   ipcOperations,
   ipcRequestSchemas,
   type IpcError,
+  type IpcEventName,
+  type IpcEvents,
   type IpcOperation,
   type IpcParsedRequest,
   type IpcResponse,
   type IpcResult,
+  type WordFile,
 } from '../../shared/ipc.ts';
 import { TEXT_YDOC } from '../../shared/model/ydocs.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
@@ -26,6 +29,9 @@ import { parseServerAddress } from './serverAddress.ts';
 import { createSyncServices, type SyncServices } from './syncServices.ts';
 import { checkExternalLink } from './links.ts';
 import { blankUpdate, defaultResourcesDir, sampleUpdate } from './sample.ts';
+import { createWordImports, type ParseWordFile } from './imports.ts';
+import { exportDocument, type PdfPrinter } from './exports.ts';
+import type { ExportFormat } from '../../shared/export/build.ts';
 
 /** What the handlers need from the shell that hosts them. */
 export interface IpcHandlerContext {
@@ -44,16 +50,38 @@ export interface IpcHandlerContext {
    * shutdown; when omitted, one with an in-memory vault is made here, and nothing stops its hosted session.
    */
   sync?: SyncServices;
+  /**
+   * Shows the system's open dialog for a Word file and reads it (the desktop shell); null when the person cancels.
+   * The browser build picks the file in the page, so its host leaves this out.
+   */
+  chooseWordFile?: (purpose: 'document' | 'proposals') => Promise<WordFile | null>;
+  /** Parses Word files; defaults to the worker of main/services/docxImport.ts. */
+  parseWordFile?: ParseWordFile;
+  /** Prints an export's HTML as PDF (Electron's printToPDF, or Chromium in the web host); without it PDF is refused. */
+  printPdf?: PdfPrinter;
+  /**
+   * Asks where to save an export and writes it (the desktop's save dialog); the path, or null when cancelled. The
+   * browser build downloads in the page, so its host leaves this out.
+   */
+  saveExport?: (fileName: string, format: ExportFormat, bytes: Uint8Array) => Promise<string | null>;
 }
+
+/** The renderer that made a call, so an operation can push events to it alone (an export's progress). */
+export interface IpcCaller {
+  emit<E extends IpcEventName>(event: E, payload: IpcEvents[E]): void;
+}
+
+/** A caller that hears nothing (tests, and shells that pass none). */
+const SILENT_CALLER: IpcCaller = { emit: () => {} };
 
 /** One handler per operation; the mapped type keeps each handler's answer tied to its operation. */
 export type IpcHandlers = {
-  [K in IpcOperation]: (raw: unknown) => Promise<IpcResult<IpcResponse<K>>>;
+  [K in IpcOperation]: (raw: unknown, caller?: IpcCaller) => Promise<IpcResult<IpcResponse<K>>>;
 };
 
 /** The work of each operation on an already validated request. */
 type Operations = {
-  [K in IpcOperation]: (request: IpcParsedRequest<K>) => IpcResponse<K> | Promise<IpcResponse<K>>;
+  [K in IpcOperation]: (request: IpcParsedRequest<K>, caller: IpcCaller) => IpcResponse<K> | Promise<IpcResponse<K>>;
 };
 
 export { ServiceError } from './errors.ts';
@@ -73,6 +101,7 @@ export function createIpcHandlers(ctx: IpcHandlerContext): IpcHandlers {
   const resourcesDir = ctx.resourcesDir ?? defaultResourcesDir();
   const sync = ctx.sync ?? createSyncServices({ workspace, log });
   const { remote, hosting } = sync;
+  const wordImports = createWordImports({ workspace, log, ...(ctx.parseWordFile ? { parse: ctx.parseWordFile } : {}) });
 
   const initialText = (template: 'blank' | 'sample', title: string): Uint8Array => {
     try {
@@ -153,6 +182,21 @@ export function createIpcHandlers(ctx: IpcHandlerContext): IpcHandlers {
     stopHosting: () => hosting.stop(),
     hostingStatus: () => hosting.status(),
     hostAddAccount: (request) => hosting.addAccount(request),
+    chooseWordFile: ({ purpose }) => {
+      if (!ctx.chooseWordFile) throw new ServiceError('invalid-request', 'This version of Penholder chooses Word files in the page itself.');
+      return ctx.chooseWordFile(purpose);
+    },
+    importDocx: ({ fileName, bytes }) => wordImports.importDocument(fileName, bytes),
+    readDocxChanges: ({ fileName, bytes }) => wordImports.readChanges(fileName, bytes),
+    exportDocument: ({ id, jobId, ...request }, caller) =>
+      exportDocument(workspace, id, request, {
+        ...(ctx.printPdf ? { printPdf: ctx.printPdf } : {}),
+        ...(jobId !== undefined ? { onProgress: (progress) => caller.emit('exportProgress', { jobId, ...progress }) } : {}),
+      }),
+    saveExport: ({ fileName, format, bytes }) => {
+      if (!ctx.saveExport) throw new ServiceError('invalid-request', 'This version of Penholder saves exports as downloads in the page itself.');
+      return ctx.saveExport(fileName, format, bytes);
+    },
   };
 
   const handlers = {} as IpcHandlers;
@@ -169,15 +213,15 @@ function guard<K extends IpcOperation>(
   operation: K,
   run: Operations[K],
   log: (message: string) => void,
-): (raw: unknown) => Promise<IpcResult<IpcResponse<K>>> {
+): (raw: unknown, caller?: IpcCaller) => Promise<IpcResult<IpcResponse<K>>> {
   const schema: z.ZodType = ipcRequestSchemas[operation];
-  return async (raw) => {
+  return async (raw, caller) => {
     try {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         return { ok: false, error: { code: 'invalid-request', message: describeInvalidRequest(operation, parsed.error) } };
       }
-      return { ok: true, value: await run(parsed.data as IpcParsedRequest<K>) };
+      return { ok: true, value: await run(parsed.data as IpcParsedRequest<K>, caller ?? SILENT_CALLER) };
     } catch (error) {
       return { ok: false, error: toIpcError(operation, error, log) };
     }

@@ -12,9 +12,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { ipcRequestSchemas, type IpcOperation, type IpcResult } from '../../shared/ipc.ts';
-import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM, MAX_WIRE_FRAME_BYTES, decodeFrame, encodeFrame } from '../../shared/wire.ts';
+import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM, MAX_WIRE_FRAME_BYTES, decodeFrame, encodeFrame, type WireEvent } from '../../shared/wire.ts';
 import { Workspace } from '../storage/index.ts';
-import { createIpcHandlers, type IpcHandlers } from '../services/handlers.ts';
+import { createIpcHandlers, type IpcCaller, type IpcHandlers } from '../services/handlers.ts';
+import { chromiumPdfPrinter, findChromium } from '../services/chromiumPdf.ts';
 import { MemoryCredentialVault } from '../services/credentials.ts';
 import { createSyncServices } from '../services/syncServices.ts';
 import { ensureFirstRun } from '../services/firstRun.ts';
@@ -39,6 +40,8 @@ export interface WebHostOptions {
   resourcesDir?: string;
   /** Where problems are reported; defaults to console.error. */
   log?: (message: string) => void;
+  /** The Chromium that prints PDF exports; defaults to findChromium() (PENHOLDER_CHROMIUM, /usr/bin/chromium); null refuses PDF. */
+  chromiumPath?: string | null;
 }
 
 /** A running web host. */
@@ -75,6 +78,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     vault: new MemoryCredentialVault('The web version keeps sign-ins in memory only: you will have to sign in again after it restarts.'),
     log,
   });
+  // PDF exports are printed by a headless Chromium started for each print, when this machine has one.
+  const chromiumPath = options.chromiumPath === undefined ? findChromium() : options.chromiumPath;
   const handlers = createIpcHandlers({
     workspace,
     sync,
@@ -84,6 +89,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     openExternal: async () => {},
     ...(options.resourcesDir ? { resourcesDir: options.resourcesDir } : {}),
     log,
+    ...(chromiumPath ? { printPdf: chromiumPdfPrinter(chromiumPath) } : {}),
   });
 
   let origin = '';
@@ -195,9 +201,15 @@ function serveBridge(socket: WebSocket, handlers: IpcHandlers, log: (message: st
       socket.close(1008, 'Malformed frame: missing id');
       return;
     }
+    // Events a call raises (an export's progress) go to the socket that made it.
+    const caller: IpcCaller = {
+      emit: (event, payload) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(encodeFrame({ event, payload } as WireEvent));
+      },
+    };
     const answer = async (): Promise<void> => {
       const result: IpcResult<unknown> = isOperation(op)
-        ? await handlers[op](request)
+        ? await handlers[op](request, caller)
         : { ok: false, error: { code: 'invalid-request', message: `Unknown operation ${JSON.stringify(String(op)).slice(0, 80)}.` } };
       if (socket.readyState === WebSocket.OPEN) socket.send(encodeFrame({ id, result }));
     };
@@ -223,6 +235,11 @@ const NETWORK_OPERATIONS: ReadonlySet<IpcOperation> = new Set<IpcOperation>([
   'publishDocument',
   'startHosting',
   'stopHosting',
+  // Parsing a Word file in its worker may take seconds; saves of the open document must not wait behind it.
+  'importDocx',
+  'readDocxChanges',
+  // An export reads what is already saved (the page waits for "Saved" first) and may take seconds for a long text.
+  'exportDocument',
 ]);
 
 function isOperation(op: unknown): op is IpcOperation {

@@ -31,6 +31,8 @@ export interface EditorAreaProps {
   serverLabel: string | null;
   /** Opens the dialog that publishes this document to a server. */
   onPublish: () => void;
+  /** Opens the Export dialog for this document. */
+  onExport?: () => void;
   /** Opens the sign-in dialog for a server. */
   onSignIn: (serverUrl: string) => void;
   /** Shows a message to the person (a refused edit, a recorded proposal). */
@@ -195,7 +197,7 @@ export function EditorArea(props: EditorAreaProps) {
 
   return (
     <div className={`editor-area${outlineVisible ? ' with-outline' : ''}`}>
-      <Toolbar controller={controller} state={snapshot?.toolbar ?? null} outlineVisible={outlineVisible} onToggleOutline={onToggleOutline} />
+      <Toolbar controller={controller} state={snapshot?.toolbar ?? null} outlineVisible={outlineVisible} onToggleOutline={onToggleOutline} onExport={props.onExport} />
       <CollabBar sharing={sharing} serverLabel={props.serverLabel} onPublish={props.onPublish} onSignIn={props.onSignIn} />
       {panel.bar}
       <div className="editor-columns">

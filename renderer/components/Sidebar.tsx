@@ -9,6 +9,7 @@ import { serverLabel, type ListedDocument } from '../collab/documentList.ts';
 import { describeRole } from '../collab/presence.ts';
 import { formatBytes, formatFullDate, formatModified } from '../format.ts';
 import { Icon, type IconName } from './Icons.tsx';
+import { ImportProposalsIcon, ImportWordIcon } from './import/ImportIcons.tsx';
 
 /** Which list the sidebar shows. */
 export type SidebarView = 'documents' | 'trash';
@@ -38,6 +39,12 @@ export interface SidebarProps {
   onOpen: (id: string) => void;
   onNew: () => void;
   onNewFromSample: () => void;
+  /** Imports a Word document as a new document. */
+  onImportWord: () => void;
+  /** True while a Word document is being imported. */
+  importingWord: boolean;
+  /** Imports proposals from a Word file with tracked changes into the open document. */
+  onImportProposals: () => void;
   onStartRename: (id: string) => void;
   /** Resolves to an error message to show under the field, or null when the rename is done. */
   onRename: (id: string, title: string) => Promise<string | null>;
@@ -183,6 +190,18 @@ function DocumentItem(props: { doc: DocumentSummary; open: boolean; renaming: bo
           <IconButton icon="rename" label={`Rename “${doc.title}”`} testId="doc-rename" onClick={() => props.onStartRename(doc.id)} />
           <IconButton icon="duplicate" label={`Duplicate “${doc.title}”`} testId="doc-duplicate" onClick={() => props.onDuplicate(doc.id)} />
           <IconButton icon="trash" label={`Move “${doc.title}” to trash`} testId="doc-trash" onClick={() => props.onTrash(doc.id)} />
+          {props.open && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Import proposals from Word into “${doc.title}”`}
+              title="Import proposals from a Word file with tracked changes…"
+              data-testid="doc-import-proposals"
+              onClick={props.onImportProposals}
+            >
+              <ImportProposalsIcon />
+            </button>
+          )}
         </div>
       )}
     </li>
@@ -299,6 +318,17 @@ export function Sidebar(props: SidebarProps) {
         </button>
         <button type="button" className="button" onClick={props.onNewFromSample} data-testid="new-from-sample" title="New document from the sample negotiation">
           <Icon name="sample" /> New from sample
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={props.onImportWord}
+          disabled={props.importingWord}
+          aria-busy={props.importingWord}
+          data-testid="import-word"
+          title="New document from a Word file (.docx)"
+        >
+          <ImportWordIcon /> {props.importingWord ? 'Importing…' : 'Import Word…'}
         </button>
       </div>
       <div className="sidebar-tabs" role="tablist" aria-label="Document lists">

@@ -54,10 +54,12 @@ export interface ToolbarProps {
   state: ToolbarState | null;
   outlineVisible: boolean;
   onToggleOutline: () => void;
+  /** Opens the Export dialog; the button is left out without it. */
+  onExport?: () => void;
 }
 
 /** The formatting toolbar; re-renders only when the toolbar state object changes. */
-export const Toolbar = memo(function Toolbar({ controller, state, outlineVisible, onToggleOutline }: ToolbarProps) {
+export const Toolbar = memo(function Toolbar({ controller, state, outlineVisible, onToggleOutline, onExport }: ToolbarProps) {
   const s = state;
   const icon = (name: IconName) => <Icon name={name} />;
   return (
@@ -112,6 +114,21 @@ export const Toolbar = memo(function Toolbar({ controller, state, outlineVisible
         </Tool>
       </div>
       <div className="tool-spacer" />
+      {onExport && (
+        <div className="tool-group">
+          <button
+            type="button"
+            className="tool wide"
+            aria-label="Export"
+            title={`Export (${isMac ? '⇧⌘E' : 'Shift+Ctrl+E'})`}
+            data-testid="export-open"
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={onExport}
+          >
+            <Glyph className="g-text">Export…</Glyph>
+          </button>
+        </div>
+      )}
       <div className="tool-group">
         <button
           type="button"

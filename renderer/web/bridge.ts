@@ -6,8 +6,9 @@
  * not yet answered fails with a `storage` error, because its update may or may not have reached the disk:
  * the UI must retry it and never show it as saved.
  */
-import type { IpcError, IpcEvents, IpcOperation, IpcRequest, IpcResponse, IpcResult, PenholderApi } from '../../shared/ipc.ts';
+import type { IpcError, IpcEvents, IpcOperation, IpcRequest, IpcResponse, IpcResult, PenholderApi, WordFile } from '../../shared/ipc.ts';
 import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM, MAX_WIRE_FRAME_BYTES, decodeFrame, encodeFrame } from '../../shared/wire.ts';
+import { readExportProgress } from '../../shared/ipc-names.ts';
 
 /** The error every unanswered call receives when the connection is lost. */
 export const CONNECTION_LOST: IpcError = {
@@ -32,6 +33,10 @@ export interface WebBridgeOptions {
   connect?: (url: string) => BridgeSocket;
   /** Opens a vetted external link; defaults to a new, unrelated browser tab. */
   openWindow?: (url: string) => void;
+  /** Lets the person choose a Word file in the page; defaults to a file input (see {@link chooseWordFileInPage}). */
+  chooseWordFile?: () => Promise<IpcResult<WordFile | null>>;
+  /** Saves an export; defaults to a browser download (see {@link downloadInPage}). */
+  saveExport?: (request: IpcRequest<'saveExport'>) => Promise<IpcResult<string | null>>;
   /** First reconnection delay; it doubles up to maxRetryMs. */
   minRetryMs?: number;
   maxRetryMs?: number;
@@ -72,6 +77,11 @@ const OPERATIONS = {
   stopHosting: true,
   hostingStatus: true,
   hostAddAccount: true,
+  chooseWordFile: true,
+  importDocx: true,
+  readDocxChanges: true,
+  exportDocument: true,
+  saveExport: true,
 } as const satisfies Record<IpcOperation, true>;
 
 const OPEN = 1;
@@ -107,6 +117,7 @@ export function createWebBridge(url: string, token: string, options: WebBridgeOp
 
   const pending = new Map<number, PendingCall>();
   const menuListeners = new Set<(event: IpcEvents['menuCommand']) => void>();
+  const exportListeners = new Set<(event: IpcEvents['exportProgress']) => void>();
   let socket: BridgeSocket | null = null;
   let nextId = 1;
   let failures = 0;
@@ -148,6 +159,10 @@ export function createWebBridge(url: string, token: string, options: WebBridgeOp
     }
     if (message.event === 'menuCommand' && isMenuCommandPayload(message.payload)) {
       for (const listener of menuListeners) listener(message.payload);
+    }
+    if (message.event === 'exportProgress') {
+      const progress = readExportProgress(message.payload);
+      if (progress) for (const listener of exportListeners) listener(progress);
     }
   };
 
@@ -223,6 +238,14 @@ export function createWebBridge(url: string, token: string, options: WebBridgeOp
     return result;
   };
 
+  // The host has no window to show a dialog in: the page asks for the file itself, inside the click's user activation.
+  const chooseWordFile = options.chooseWordFile ?? chooseWordFileInPage;
+  operations.chooseWordFile = () => chooseWordFile();
+
+  // The host cannot show a save dialog either: the page downloads the file it was given.
+  const saveExport = options.saveExport ?? downloadInPage;
+  operations.saveExport = (request) => saveExport(request);
+
   open();
 
   return {
@@ -231,6 +254,12 @@ export function createWebBridge(url: string, token: string, options: WebBridgeOp
       menuListeners.add(listener);
       return () => {
         menuListeners.delete(listener);
+      };
+    },
+    onExportProgress(listener) {
+      exportListeners.add(listener);
+      return () => {
+        exportListeners.delete(listener);
       };
     },
     close() {
@@ -243,6 +272,80 @@ export function createWebBridge(url: string, token: string, options: WebBridgeOp
       current?.close(1000, 'closed by the page');
     },
   };
+}
+
+/** The type a download is saved as, per export format (shared/export/formats.ts MIME_TYPES, restated to keep the page light). */
+const DOWNLOAD_TYPES: Readonly<Record<IpcRequest<'saveExport'>['format'], string>> = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+  html: 'text/html;charset=utf-8',
+  md: 'text/markdown;charset=utf-8',
+};
+
+/**
+ * Saves an export as a browser download (a Blob behind an `<a download>`); answers the file name, since where the
+ * browser puts its downloads is the browser's business.
+ */
+export function downloadInPage(request: IpcRequest<'saveExport'>): Promise<IpcResult<string | null>> {
+  const url = URL.createObjectURL(new Blob([request.bytes.slice()], { type: DOWNLOAD_TYPES[request.format] }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = request.fileName;
+  link.rel = 'noopener';
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started by now; the object URL is released once it surely has been read.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return Promise.resolve({ ok: true, value: request.fileName });
+}
+
+/** Largest Word file the page reads (shared/ipc.ts MAX_WORD_FILE_BYTES, restated so zod stays out of the page). */
+const MAX_WORD_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Lets the person choose a .docx with a file input and reads it into bytes; null when they cancel. Must be called
+ * while handling a click (browsers open a file chooser only then), before anything is awaited.
+ */
+export function chooseWordFileInPage(): Promise<IpcResult<WordFile | null>> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    input.hidden = true;
+    input.setAttribute('data-testid', 'word-file-input');
+    let settled = false;
+    const finish = (result: IpcResult<WordFile | null>): void => {
+      if (settled) return;
+      settled = true;
+      input.remove();
+      resolve(result);
+    };
+    const refuse = (message: string): void => finish({ ok: false, error: { code: 'bad-file', message } });
+    input.addEventListener('cancel', () => finish({ ok: true, value: null }));
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (!file) {
+        finish({ ok: true, value: null });
+        return;
+      }
+      if (file.size === 0) {
+        refuse(`“${file.name}” is empty: there is nothing to import.`);
+        return;
+      }
+      if (file.size > MAX_WORD_FILE_BYTES) {
+        refuse(`“${file.name}” is too large to import (at most ${MAX_WORD_FILE_BYTES / (1024 * 1024)} MB).`);
+        return;
+      }
+      file.arrayBuffer().then(
+        (buffer) => finish({ ok: true, value: { fileName: file.name, bytes: new Uint8Array(buffer) } }),
+        () => refuse(`“${file.name}” could not be read.`),
+      );
+    });
+    document.body.append(input);
+    input.click();
+  });
 }
 
 function isResult(value: unknown): value is IpcResult<unknown> {
