@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark, prints the figures and writes them to tests/bench/results/latest.json.
  *
- * `node tests/bench/run.ts --only sync` runs one benchmark (storage, editor, sync or negotiation) and keeps the others'
+ * `node tests/bench/run.ts --only sync` runs one benchmark (storage, editor, sync, negotiation or interop) and keeps the others'
  * figures already in the file; `--quick` runs the sync benchmark's short check instead of its full matrix, and the
- * negotiation benchmark with 1,000 proposals and 100 keystrokes instead of 5,000 and 300.
+ * negotiation and interop benchmarks with 1,000 proposals instead of 5,000 (and 100 keystrokes instead of 300).
  *
  * Benchmarks report; they never fail on time. Targets are printed beside the figures for the reader.
  */
@@ -13,11 +13,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runEditorBench } from './editor-bench.ts';
 import { formatNegotiationReport, roundNegotiationFigures, runNegotiationBench } from './negotiation-bench.ts';
+import { formatInteropReport, roundInteropFigures, runInteropBench } from './interop-bench.ts';
 import { runStorageBench } from './storage-bench.ts';
 import { formatSyncReport, roundSyncFigures, runSyncBench } from './sync-bench.ts';
 import { percentile, round } from './stats.ts';
 
-const BENCHMARKS = ['storage', 'editor', 'sync', 'negotiation'] as const;
+const BENCHMARKS = ['storage', 'editor', 'sync', 'negotiation', 'interop'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const argv = process.argv.slice(2);
@@ -89,6 +90,13 @@ if (selected('negotiation')) {
   const editor = (results.editor ?? undefined) as Parameters<typeof formatNegotiationReport>[1];
   const source = selected('editor') ? 'this run' : `from ${commands.editor ?? 'an earlier run'}`;
   console.log(formatNegotiationReport(negotiation, editor && { ...editor, source }).join('\n'));
+}
+
+if (selected('interop')) {
+  console.log(`Word interoperability (100-page document, ${quick ? '1,000' : '5,000'} proposals: each export, import of a 100-page .docx, compare of two revisions; each in a fresh process) ...`);
+  const interop = await runInteropBench({ quick });
+  results.interop = roundInteropFigures(interop);
+  console.log(formatInteropReport(interop).join('\n'));
 }
 
 mkdirSync(outDir, { recursive: true });
