@@ -5,11 +5,12 @@
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { TableMap } from 'prosemirror-tables';
-import { BorderStyle, Paragraph, Table, TableCell, TableRow, WidthType, type FileChild, type IBorderOptions } from 'docx';
 import type { ExportLabels } from '../labels.ts';
 import { roleParagraph, type Numbering, type Role } from './paragraphs.ts';
-import { inlinePieces, type RunWriter } from './runs.ts';
+import { inlinePieces, type WordWriter } from './runs.ts';
 import { HANG, STYLE, TEXT_WIDTH } from './style.ts';
+import { table as tableXml, type Border, type CellMargins, type TableBorders, type TableCellSpec, type TableRowSpec } from './wordml.ts';
+import type { Xml } from './xml.ts';
 
 /** A textblock the body writer has written, with where it stands. */
 export interface WrittenBlock {
@@ -30,9 +31,9 @@ export interface BodyWriterOptions {
   /** The number printed for a numbered paragraph (numbers in force, with bis/ter); defaults to the labels' 1..N. */
   readonly paragraphNumber?: (node: ProseMirrorNode, pos: number) => string;
   /** Called after each textblock outside tables, to add blocks after it. */
-  readonly afterTextblock?: (block: WrittenBlock, out: FileChild[]) => void;
+  readonly afterTextblock?: (block: WrittenBlock, out: Xml[]) => void;
   /** Called after each table with the textblocks of its cells, to add blocks after the table. */
-  readonly afterTable?: (cells: readonly WrittenBlock[], out: FileChild[]) => void;
+  readonly afterTable?: (cells: readonly WrittenBlock[], out: Xml[]) => void;
 }
 
 /** Where a block stands: how deep in lettered and bullet lists, and which top-level lettered list. */
@@ -42,13 +43,13 @@ interface Context {
   readonly instance: number;
 }
 
-const RULE: IBorderOptions = { style: BorderStyle.SINGLE, size: 6, color: '000000' };
+const RULE: Border = { style: 'single', size: 6, color: '000000' };
 
 /** The borders of body tables: thin lines all round and between cells, as the HTML export draws them. */
-export const TABLE_BORDERS = { top: RULE, bottom: RULE, left: RULE, right: RULE, insideHorizontal: RULE, insideVertical: RULE };
+export const TABLE_BORDERS: TableBorders = { top: RULE, bottom: RULE, left: RULE, right: RULE, insideHorizontal: RULE, insideVertical: RULE };
 
 /** Cell padding of body tables (3 pt above and below, 5 pt at the sides). */
-export const CELL_MARGINS = { top: 60, bottom: 60, left: 100, right: 100 };
+export const CELL_MARGINS: CellMargins = { top: 60, bottom: 60, left: 100, right: 100 };
 
 /** The width a body table takes: the text column less the 1.5 cm indent it shares with body text. */
 export const TABLE_WIDTH = TEXT_WIDTH - HANG;
@@ -88,24 +89,24 @@ export function tableColumns(table: ProseMirrorNode): number {
 
 /** Writes body blocks; one writer per export (it numbers the lettered lists for Word). */
 export class BodyWriter {
-  readonly #runs: RunWriter;
+  readonly #word: WordWriter;
   readonly #options: BodyWriterOptions;
   #instance = 0;
   /** The last block written was a table: the next paragraph keeps a line's distance from it. */
   #afterTable = false;
 
-  constructor(runs: RunWriter, options: BodyWriterOptions) {
-    this.#runs = runs;
+  constructor(word: WordWriter, options: BodyWriterOptions) {
+    this.#word = word;
     this.#options = options;
   }
 
   /** Writes the top-level block `node` at `pos` into `out`; `next` is the block after it (null at the end). */
-  block(node: ProseMirrorNode, pos: number, out: FileChild[], next: ProseMirrorNode | null): void {
+  block(node: ProseMirrorNode, pos: number, out: Xml[], next: ProseMirrorNode | null): void {
     this.#block(node, pos, out, { lettered: 0, bullets: 0, instance: 0 });
     // Two tables in a row would fuse into one in Word, and Word ends a document with a paragraph: an empty one
     // goes between them and after a final table, and nowhere else (an importer reading the file back sees no
     // paragraph that was not in the text).
-    if (node.type.name === 'table' && (next === null || next.type.name === 'table')) out.push(new Paragraph({ style: STYLE.tableText, children: [] }));
+    if (node.type.name === 'table' && (next === null || next.type.name === 'table')) out.push(this.#word.paragraph({ style: STYLE.tableText }, []));
   }
 
   /** The label of a textblock of `role` at `pos`, or null when it has none. */
@@ -124,21 +125,21 @@ export class BodyWriter {
   }
 
   /** A textblock as one Word paragraph. */
-  paragraph(node: ProseMirrorNode, pos: number, role: Role): { paragraph: Paragraph; block: WrittenBlock } {
+  paragraph(node: ProseMirrorNode, pos: number, role: Role): { paragraph: Xml; block: WrittenBlock } {
     const label = this.label(node, pos, role);
     const typed = this.#options.numbering === 'typed' ? label : null;
-    const paragraph = roleParagraph(role, this.#options.numbering, this.#runs.runs(inlinePieces(node)), typed, this.#afterTable ? AFTER_TABLE : {});
+    const paragraph = roleParagraph(this.#word, role, this.#options.numbering, this.#word.runs(inlinePieces(node)), typed, this.#afterTable ? AFTER_TABLE : {});
     this.#afterTable = false;
     return { paragraph, block: { node, pos, role, label } };
   }
 
-  #textblock(node: ProseMirrorNode, pos: number, role: Role, out: FileChild[]): void {
+  #textblock(node: ProseMirrorNode, pos: number, role: Role, out: Xml[]): void {
     const { paragraph, block } = this.paragraph(node, pos, role);
     out.push(paragraph);
     this.#options.afterTextblock?.(block, out);
   }
 
-  #block(node: ProseMirrorNode, pos: number, out: FileChild[], context: Context): void {
+  #block(node: ProseMirrorNode, pos: number, out: Xml[], context: Context): void {
     switch (node.type.name) {
       case 'numbered_paragraph':
         this.#textblock(node, pos, { kind: 'numbered' }, out);
@@ -165,7 +166,7 @@ export class BodyWriter {
     }
   }
 
-  #letteredList(list: ProseMirrorNode, pos: number, out: FileChild[], context: Context): void {
+  #letteredList(list: ProseMirrorNode, pos: number, out: Xml[], context: Context): void {
     const depth = context.lettered + 1;
     // Each top-level lettered list restarts at (a): a new instance of the numbering for Word.
     const instance = depth === 1 ? ++this.#instance : context.instance;
@@ -180,7 +181,7 @@ export class BodyWriter {
     });
   }
 
-  #bulletList(list: ProseMirrorNode, pos: number, out: FileChild[], context: Context): void {
+  #bulletList(list: ProseMirrorNode, pos: number, out: Xml[], context: Context): void {
     const depth = context.bullets + 1;
     const inner: Context = { ...context, bullets: depth };
     list.forEach((item, itemOffset) => {
@@ -193,48 +194,38 @@ export class BodyWriter {
     });
   }
 
-  #table(table: ProseMirrorNode, pos: number, out: FileChild[]): void {
+  #table(node: ProseMirrorNode, pos: number, out: Xml[]): void {
     const cells: WrittenBlock[] = [];
-    const rows: TableRow[] = [];
-    table.forEach((row, rowOffset) => {
+    const rows: TableRowSpec[] = [];
+    node.forEach((row, rowOffset) => {
       const rowPos = pos + 1 + rowOffset;
-      const tableCells: TableCell[] = [];
+      const tableCells: TableCellSpec[] = [];
       let allHeaders = row.childCount > 0;
       row.forEach((cell, cellOffset) => {
         const cellPos = rowPos + 1 + cellOffset;
         const header = cell.type.name === 'table_header';
         if (!header) allHeaders = false;
-        const children: Paragraph[] = [];
+        const paragraphs: Xml[] = [];
         cell.forEach((child, offset) => {
           const childPos = cellPos + 1 + offset;
           if (!child.isTextblock) return;
           const label = null;
-          const runs = this.#runs.runs(inlinePieces(child), header ? { base: { bold: true } } : {});
-          children.push(roleParagraph({ kind: 'cell' }, this.#options.numbering, runs, label));
+          const runs = this.#word.runs(inlinePieces(child), header ? { base: { bold: true } } : {});
+          paragraphs.push(roleParagraph(this.#word, { kind: 'cell' }, this.#options.numbering, runs, label));
           cells.push({ node: child, pos: childPos, role: { kind: 'cell' }, label });
         });
-        tableCells.push(
-          new TableCell({
-            children: children.length > 0 ? children : [new Paragraph({})],
-            columnSpan: span(cell.attrs['colspan']),
-            rowSpan: span(cell.attrs['rowspan']),
-            margins: CELL_MARGINS,
-          }),
-        );
+        tableCells.push({
+          paragraphs: paragraphs.length > 0 ? paragraphs : [this.#word.paragraph({}, [])],
+          columnSpan: span(cell.attrs['colspan']),
+          rowSpan: span(cell.attrs['rowspan']),
+          margins: CELL_MARGINS,
+        });
       });
-      if (tableCells.length > 0) rows.push(new TableRow({ children: tableCells, tableHeader: allHeaders && rowOffset === 0 }));
+      if (tableCells.length > 0) rows.push({ cells: tableCells, header: allHeaders && rowOffset === 0 });
     });
     if (rows.length === 0) return;
     this.#afterTable = true;
-    out.push(
-      new Table({
-        rows,
-        width: { size: TABLE_WIDTH, type: WidthType.DXA },
-        indent: { size: HANG, type: WidthType.DXA },
-        columnWidths: columnWidths(tableColumns(table)),
-        borders: TABLE_BORDERS,
-      }),
-    );
+    out.push(tableXml({ rows, width: TABLE_WIDTH, indent: HANG, columnWidths: columnWidths(tableColumns(node)), borders: TABLE_BORDERS }));
     this.#options.afterTable?.(cells, out);
   }
 }

@@ -4,14 +4,14 @@
  * people edit the file; real footnotes, tables with borders, bold, italic, underline and safe links.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import type { FileChild } from 'docx';
 import { exportLabels } from '../labels.ts';
 import { BodyWriter } from './body.ts';
 import { headerBlock, headerTexts, plainHeader } from './header.ts';
 import { Progress, type DocxExportOptions } from './options.ts';
 import { roleParagraph } from './paragraphs.ts';
-import { inlinePieces, RunWriter } from './runs.ts';
+import { inlinePieces, WordWriter } from './runs.ts';
 import { packDocument } from './style.ts';
+import type { Xml } from './xml.ts';
 
 /** The header node of a document and its body blocks with their positions. */
 export function documentParts(doc: ProseMirrorNode): { header: ProseMirrorNode | null; title: ProseMirrorNode | null; blocks: { node: ProseMirrorNode; pos: number }[] } {
@@ -37,10 +37,10 @@ export function documentTitle(title: ProseMirrorNode | null, header: ProseMirror
 export async function cleanDocx(doc: ProseMirrorNode, options: DocxExportOptions = {}): Promise<Uint8Array> {
   const { header, title, blocks } = documentParts(doc);
   const progress = new Progress(blocks.length + 1, options.onProgress);
-  const runs = new RunWriter();
-  const body = new BodyWriter(runs, { numbering: 'word', labels: exportLabels(doc) });
-  const titleParagraph = roleParagraph({ kind: 'title' }, 'word', title ? runs.runs(inlinePieces(title)) : [], null);
-  const children: FileChild[] = headerBlock(plainHeader(header), runs, { title: [titleParagraph], changes: 'formatted' });
+  const word = new WordWriter();
+  const body = new BodyWriter(word, { numbering: 'word', labels: exportLabels(doc) });
+  const titleParagraph = roleParagraph(word, { kind: 'title' }, 'word', title ? word.runs(inlinePieces(title)) : [], null);
+  const children: Xml[] = headerBlock(plainHeader(header), word, { title: [titleParagraph], changes: 'formatted' });
   blocks.forEach(({ node, pos }, index) => {
     body.block(node, pos, children, blocks[index + 1]?.node ?? null);
     progress.step();
@@ -48,8 +48,8 @@ export async function cleanDocx(doc: ProseMirrorNode, options: DocxExportOptions
   const bytes = await packDocument({
     title: documentTitle(title, header, options.title),
     symbol: headerTexts(header).symbol,
-    children,
-    footnotes: runs.footnotes,
+    body: children,
+    word,
   });
   progress.finish();
   return bytes;

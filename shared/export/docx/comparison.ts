@@ -20,7 +20,6 @@
  * paragraph with the old words deleted and the new inserted.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import { Paragraph, Table, TableCell, TableRow, WidthType, type FileChild, type IParagraphOptions, type ParagraphChild } from 'docx';
 import { compareDocuments, type ComparisonEntry, type ComparisonSide } from '../../compare/compare.ts';
 import { AFTER_TABLE, CELL_MARGINS, columnWidths, span, TABLE_BORDERS, TABLE_WIDTH, tableColumns } from './body.ts';
 import { documentParts, documentTitle } from './clean.ts';
@@ -29,8 +28,10 @@ import { layoutBlocks, type LaidBlock } from './layout.ts';
 import { Progress, type DocxExportOptions } from './options.ts';
 import { roleProperties, type Role } from './paragraphs.ts';
 import { redlinePieces } from './redline.ts';
-import { inlinePieces, RunWriter, textPieces, type Op, type Piece } from './runs.ts';
+import { inlinePieces, textPieces, WordWriter, type Op, type ParagraphOptions, type Piece } from './runs.ts';
 import { HANG, packDocument, STYLE } from './style.ts';
+import { table as tableXml, type TableCellSpec, type TableRowSpec } from './wordml.ts';
+import type { Xml } from './xml.ts';
 
 /** Options of {@link comparisonDocx}. */
 export interface ComparisonDocxOptions extends DocxExportOptions {
@@ -315,42 +316,42 @@ function layoutUnits(items: readonly Item[], pairOf: ReadonlyMap<string, string>
  * each version takes that final mark and an item whose mark belongs to neither version runs on into the next.
  */
 class ComparisonWriter {
-  readonly runs: RunWriter;
+  readonly word: WordWriter;
   readonly #progress: Progress;
 
-  constructor(runs: RunWriter, progress: Progress) {
-    this.runs = runs;
+  constructor(word: WordWriter, progress: Progress) {
+    this.word = word;
     this.#progress = progress;
   }
 
   /** The paragraph properties of an item: its role in the version it shows, a tracked style change if it changed. */
-  #properties(item: Item): IParagraphOptions {
+  #properties(item: Item): ParagraphOptions {
     const role = (item.after ?? item.before as LaidBlock).role;
     const properties = roleProperties(role, 'typed');
     if (item.kind !== 'both' || sameRole((item.before as LaidBlock).role, role)) return properties;
     const former = roleProperties((item.before as LaidBlock).role, 'typed');
     return {
       ...properties,
-      revision: { ...this.runs.change(), ...(former.style ? { style: former.style } : {}), ...(former.indent ? { indent: former.indent } : {}) },
+      former: { change: this.word.change(), ...(former.style ? { style: former.style } : {}), ...(former.indent ? { indent: former.indent } : {}) },
     };
   }
 
   /** The runs of an item. */
-  #children(item: Item): ParagraphChild[] {
+  #children(item: Item): Xml[] {
     const header = (item.after ?? item.before)?.cell?.header ?? false;
-    return this.runs.runs(itemPieces(item), { changes: 'tracked', ...(header ? { base: { bold: true } } : {}) });
+    return this.word.runs(itemPieces(item), { changes: 'tracked', ...(header ? { base: { bold: true } } : {}) });
   }
 
   /** Paragraphs for a run of items in one container; `first` is added to the first paragraph's properties. */
-  paragraphs(items: readonly Item[], ownMarks: boolean, first: IParagraphOptions = {}): Paragraph[] {
-    const out: Paragraph[] = [];
+  paragraphs(items: readonly Item[], ownMarks: boolean, first: ParagraphOptions = {}): Xml[] {
+    const out: Xml[] = [];
     let lastBefore = -1;
     let lastAfter = -1;
     items.forEach((item, index) => {
       if (item.before !== null) lastBefore = index;
       if (item.after !== null) lastAfter = index;
     });
-    let carried: ParagraphChild[] = [];
+    let carried: Xml[] = [];
     items.forEach((item, index) => {
       const children = [...carried, ...this.#children(item)];
       carried = [];
@@ -367,27 +368,28 @@ class ComparisonWriter {
         return;
       }
       const mark: Op = inBefore && inAfter ? 'equal' : inBefore ? 'delete' : 'insert';
-      const run = mark === 'equal' ? {} : { run: mark === 'insert' ? { insertion: this.runs.change() } : { deletion: this.runs.change() } };
-      out.push(new Paragraph({ ...this.#properties(item), ...(out.length === 0 ? first : {}), ...run, children }));
+      // The mark's change is numbered before a style change's (the ids follow the order they are made in).
+      const tracked: ParagraphOptions = mark === 'equal' ? {} : { mark: { kind: mark, change: this.word.change() } };
+      out.push(this.word.paragraph({ ...this.#properties(item), ...(out.length === 0 ? first : {}), ...tracked }, children));
     });
-    if (carried.length > 0) out.push(new Paragraph({ style: STYLE.tableText, children: carried }));
+    if (carried.length > 0) out.push(this.word.paragraph({ style: STYLE.tableText }, carried));
     return out;
   }
 
   /** One cell of a written table. */
-  cell(items: readonly Item[], source: ProseMirrorNode): TableCell {
+  cell(items: readonly Item[], source: ProseMirrorNode): TableCellSpec {
     const paragraphs = this.paragraphs(items, false);
-    return new TableCell({
-      children: paragraphs.length > 0 ? paragraphs : [new Paragraph({ style: STYLE.tableText })],
+    return {
+      paragraphs: paragraphs.length > 0 ? paragraphs : [this.word.paragraph({ style: STYLE.tableText }, [])],
       columnSpan: span(source.attrs['colspan']),
       rowSpan: span(source.attrs['rowspan']),
       margins: CELL_MARGINS,
-    });
+    };
   }
 
   /** A row whose cells hold `items`, tracked as inserted or deleted when `op` says so. */
-  row(source: ProseMirrorNode, items: readonly Item[], place: (item: Item) => { row: number; cell: number } | null, rowIndex: number, op: Op): TableRow {
-    const cells: TableCell[] = [];
+  row(source: ProseMirrorNode, items: readonly Item[], place: (item: Item) => { row: number; cell: number } | null, rowIndex: number, op: Op): TableRowSpec {
+    const cells: TableCellSpec[] = [];
     source.forEach((cell, _offset, cellIndex) => {
       const mine = items.filter((item) => {
         const at = place(item);
@@ -395,22 +397,21 @@ class ComparisonWriter {
       });
       cells.push(this.cell(mine, cell));
     });
-    const change = op === 'insert' ? { insertion: this.runs.change() } : op === 'delete' ? { deletion: this.runs.change() } : {};
-    return new TableRow({ children: cells, ...change });
+    return op === 'equal' ? { cells } : { cells, change: { kind: op, change: this.word.change() } };
   }
 
   /** A table written whole: every row inserted (`after`'s table) or deleted (`before`'s). */
-  wholeTable(items: readonly Item[], table: ProseMirrorNode, side: 'before' | 'after'): Table {
+  wholeTable(items: readonly Item[], table: ProseMirrorNode, side: 'before' | 'after'): Xml {
     const op: Op = side === 'after' ? 'insert' : 'delete';
-    const rows: TableRow[] = [];
+    const rows: TableRowSpec[] = [];
     const place = (item: Item) => item[side]?.cell ?? null;
     table.forEach((row, _offset, index) => rows.push(this.row(row, items, place, index, op)));
     return tableOf(rows, table);
   }
 
   /** A table edited in place: paired rows with their changes, unpaired rows tracked as inserted or deleted. */
-  pairedTable(items: readonly Item[], pair: TablePair): Table {
-    const rows: TableRow[] = [];
+  pairedTable(items: readonly Item[], pair: TablePair): Xml {
+    const rows: TableRowSpec[] = [];
     const pairedBefore = new Set(pair.rows.values());
     const afterPlace = (item: Item) => item.after?.cell ?? null;
     const beforePlace = (item: Item) => item.before?.cell ?? null;
@@ -445,14 +446,8 @@ class ComparisonWriter {
 }
 
 /** A body table in the house style. */
-function tableOf(rows: TableRow[], source: ProseMirrorNode): Table {
-  return new Table({
-    rows,
-    width: { size: TABLE_WIDTH, type: WidthType.DXA },
-    indent: { size: HANG, type: WidthType.DXA },
-    columnWidths: columnWidths(tableColumns(source)),
-    borders: TABLE_BORDERS,
-  });
+function tableOf(rows: TableRowSpec[], source: ProseMirrorNode): Xml {
+  return tableXml({ rows, width: TABLE_WIDTH, indent: HANG, columnWidths: columnWidths(tableColumns(source)), borders: TABLE_BORDERS });
 }
 
 /** Checks that the layout has one block per compared block (the two walks must agree). */
@@ -501,8 +496,8 @@ export async function comparisonDocx(before: ProseMirrorNode, after: ProseMirror
   }
 
   const progress = new Progress(titleItems.length + items.length + 1, options.onProgress);
-  const runs = new RunWriter({ author, date: options.date });
-  const writer = new ComparisonWriter(runs, progress);
+  const word = new WordWriter({ author, date: options.date });
+  const writer = new ComparisonWriter(word, progress);
   const { header: beforeHeader } = documentParts(before);
   const { header: afterHeader, title } = documentParts(after);
 
@@ -511,8 +506,8 @@ export async function comparisonDocx(before: ProseMirrorNode, after: ProseMirror
     `Comparison of ${options.beforeLabel} with ${options.afterLabel}: ${summary.changed} paragraph${summary.changed === 1 ? '' : 's'} changed, ` +
     `${summary.added} added, ${summary.deleted} deleted, ${summary.moved} moved. Changes are tracked (by ${author}): accept them all to obtain ` +
     `${options.afterLabel}, reject them all to obtain ${options.beforeLabel}. A moved paragraph is shown deleted where it stood and inserted where it now stands.`;
-  const titleChildren: FileChild[] = [...writer.paragraphs(titleItems, true), new Paragraph({ style: STYLE.note, children: runs.runs(textPieces(note)) })];
-  const children: FileChild[] = headerBlock(comparedHeader(beforeHeader, afterHeader), runs, { title: titleChildren, changes: 'tracked' });
+  const titleChildren: Xml[] = [...writer.paragraphs(titleItems, true), word.paragraph({ style: STYLE.note }, word.runs(textPieces(note)))];
+  const children: Xml[] = headerBlock(comparedHeader(beforeHeader, afterHeader), word, { title: titleChildren, changes: 'tracked' });
 
   let lastWasPlainParagraph = false;
   let run: Item[] = [];
@@ -542,13 +537,13 @@ export async function comparisonDocx(before: ProseMirrorNode, after: ProseMirror
   }
   flush();
   // Word ends a body with a paragraph, and a tracked last paragraph needs an untracked one after it.
-  if (!lastWasPlainParagraph) children.push(new Paragraph({ style: STYLE.body }));
+  if (!lastWasPlainParagraph) children.push(word.paragraph({ style: STYLE.body }, []));
 
   const bytes = await packDocument({
     title: documentTitle(title, afterHeader, options.title),
     symbol: headerTexts(afterHeader).symbol,
-    children,
-    footnotes: runs.footnotes,
+    body: children,
+    word,
     trackRevisions: true,
     creator: author,
   });

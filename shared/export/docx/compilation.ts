@@ -5,7 +5,6 @@
  * longer in the text close the document, so nothing recorded is ever left out.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import { Paragraph, type FileChild } from 'docx';
 import { analyzeDocument } from '../../model/analyze.ts';
 import type { NegotiationView, ParagraphView, ProposalView } from '../../model/negotiation/index.ts';
 import { exportLabels } from '../labels.ts';
@@ -15,8 +14,9 @@ import { headerBlock, headerTexts, plainHeader } from './header.ts';
 import { Progress, type DocxExportOptions } from './options.ts';
 import { roleParagraph } from './paragraphs.ts';
 import { clip, PARAGRAPH_STATUS_LABELS, proposalParagraphs, type ProposalNaming } from './proposals.ts';
-import { inlinePieces, RunWriter, textPieces } from './runs.ts';
+import { inlinePieces, textPieces, WordWriter } from './runs.ts';
 import { packDocument, STYLE } from './style.ts';
+import type { Xml } from './xml.ts';
 
 /** Options of {@link compilationDocx}. */
 export interface CompilationDocxOptions extends DocxExportOptions {
@@ -62,7 +62,7 @@ function ordered(proposals: readonly ProposalView[]): ProposalView[] {
 export async function compilationDocx(doc: ProseMirrorNode, negotiation: NegotiationView, options: CompilationDocxOptions = {}): Promise<Uint8Array> {
   const { header, title, blocks } = documentParts(doc);
   const progress = new Progress(blocks.length + negotiation.proposals.length + 1, options.onProgress);
-  const runs = new RunWriter();
+  const word = new WordWriter();
   const labels = exportLabels(doc);
   const references = paragraphReferences(doc, options.numbers);
   const naming: ProposalNaming = {
@@ -72,25 +72,25 @@ export async function compilationDocx(doc: ProseMirrorNode, negotiation: Negotia
   const written = new Set<string>();
 
   /** The paragraph's status (when not open) and its proposals, after it. */
-  const proposalsOf = (paragraph: ParagraphView, node: ProseMirrorNode | null, out: FileChild[]): void => {
+  const proposalsOf = (paragraph: ParagraphView, node: ProseMirrorNode | null, out: Xml[]): void => {
     written.add(paragraph.pid);
     // 'Under negotiation' only says it has pending proposals, which follow; stored statuses are news.
     if (paragraph.status !== 'open') {
       const reason = paragraph.stored?.reason.trim();
       const line = `Paragraph status: ${PARAGRAPH_STATUS_LABELS[paragraph.status]}${reason ? ` (${reason})` : ''}`;
-      out.push(new Paragraph({ style: STYLE.proposalHead, children: runs.runs(textPieces(line), { base: { italics: true } }) }));
+      out.push(word.paragraph({ style: STYLE.proposalHead }, word.runs(textPieces(line), { base: { italics: true } })));
     }
     for (const view of ordered(paragraph.proposals)) {
-      out.push(...proposalParagraphs(view, node, naming, runs));
+      out.push(...proposalParagraphs(view, node, naming, word));
       progress.step();
     }
   };
-  const after = (block: WrittenBlock, out: FileChild[]): void => {
+  const after = (block: WrittenBlock, out: Xml[]): void => {
     const pid = pidOf(block.node);
     const paragraph = pid === null ? undefined : negotiation.byPid.get(pid);
     if (paragraph && !written.has(paragraph.pid)) proposalsOf(paragraph, block.node, out);
   };
-  const body = new BodyWriter(runs, {
+  const body = new BodyWriter(word, {
     numbering: 'typed',
     labels,
     paragraphNumber: (node, pos) => `${options.numbers?.get(pidOf(node) ?? '') ?? labels.paragraph(pos)}.`,
@@ -101,23 +101,23 @@ export async function compilationDocx(doc: ProseMirrorNode, negotiation: Negotia
         const paragraph = pid === null ? undefined : negotiation.byPid.get(pid);
         if (!paragraph || written.has(paragraph.pid) || (paragraph.proposals.length === 0 && paragraph.status === 'open')) continue;
         const text = clip(cell.node.textContent.replace(/\s+/g, ' ').trim(), 80);
-        out.push(new Paragraph({ style: STYLE.body, keepNext: true, ...AFTER_TABLE, children: runs.runs(textPieces(`On the table cell \u201c${text}\u201d:`), { base: { italics: true } }) }));
+        out.push(word.paragraph({ style: STYLE.body, keepNext: true, ...AFTER_TABLE }, word.runs(textPieces(`On the table cell \u201c${text}\u201d:`), { base: { italics: true } })));
         proposalsOf(paragraph, cell.node, out);
       }
     },
   });
 
-  const titleChildren: FileChild[] = [roleParagraph({ kind: 'title' }, 'typed', title ? runs.runs(inlinePieces(title)) : [], null)];
+  const titleChildren: Xml[] = [roleParagraph(word, { kind: 'title' }, 'typed', title ? word.runs(inlinePieces(title)) : [], null)];
   const withProposals = negotiation.paragraphs.filter((paragraph) => paragraph.proposals.length > 0).length;
   const note =
     `Compilation of proposals: ${negotiation.proposals.length} proposal${negotiation.proposals.length === 1 ? '' : 's'} on ${withProposals} ` +
     `paragraph${withProposals === 1 ? '' : 's'}. Proposed insertions are in bold underlined type and proposed deletions struck through. ` +
     'Paragraph numbers are those in force: paragraphs added since the last revision are numbered bis, ter.';
-  titleChildren.push(new Paragraph({ style: STYLE.note, children: runs.runs(textPieces(note)) }));
+  titleChildren.push(word.paragraph({ style: STYLE.note }, word.runs(textPieces(note))));
   const titlePid = title ? pidOf(title) : null;
   const titleView = titlePid === null ? undefined : negotiation.byPid.get(titlePid);
   if (titleView) proposalsOf(titleView, title, titleChildren);
-  const children: FileChild[] = headerBlock(plainHeader(header), runs, { title: titleChildren, changes: 'formatted' });
+  const children: Xml[] = headerBlock(plainHeader(header), word, { title: titleChildren, changes: 'formatted' });
 
   blocks.forEach(({ node, pos }, index) => {
     body.block(node, pos, children, blocks[index + 1]?.node ?? null);
@@ -127,12 +127,12 @@ export async function compilationDocx(doc: ProseMirrorNode, negotiation: Negotia
   // Proposals whose paragraph is gone (or was not found in this text): listed last, never dropped.
   const rest = negotiation.paragraphs.filter((paragraph) => !written.has(paragraph.pid) && paragraph.proposals.length > 0);
   if (rest.length > 0) {
-    children.push(new Paragraph({ style: STYLE.heading1, children: runs.runs(textPieces('Proposals on paragraphs no longer in the text')) }));
+    children.push(word.paragraph({ style: STYLE.heading1 }, word.runs(textPieces('Proposals on paragraphs no longer in the text'))));
     for (const paragraph of rest) {
       const first = paragraph.proposals[0];
       const quote = first && first.proposal.kind !== 'new-paragraph' && first.proposal.kind !== 'move-paragraph' ? first.proposal.quote : '';
       const line = quote ? `A paragraph since deleted (the proposals quote \u201c${clip(quote, 160)}\u201d):` : 'A paragraph since deleted:';
-      children.push(new Paragraph({ style: STYLE.body, keepNext: true, children: runs.runs(textPieces(line), { base: { italics: true } }) }));
+      children.push(word.paragraph({ style: STYLE.body, keepNext: true }, word.runs(textPieces(line), { base: { italics: true } })));
       proposalsOf(paragraph, null, children);
     }
   }
@@ -140,8 +140,8 @@ export async function compilationDocx(doc: ProseMirrorNode, negotiation: Negotia
   const bytes = await packDocument({
     title: documentTitle(title, header, options.title),
     symbol: headerTexts(header).symbol,
-    children,
-    footnotes: runs.footnotes,
+    body: children,
+    word,
   });
   progress.finish();
   return bytes;

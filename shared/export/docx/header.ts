@@ -5,22 +5,12 @@
  * changed date or symbol as a tracked change and the clean text as plain runs.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import {
-  AlignmentType,
-  BorderStyle,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  VerticalAlignTable,
-  WidthType,
-  type FileChild,
-  type IBorderOptions,
-} from 'docx';
 import { diffWords, type WordDiff } from '../../compare/words.ts';
 import { headerField, headerLines } from '../labels.ts';
 import { STYLE, SIZE, TEXT_WIDTH } from './style.ts';
-import type { ChangeStyle, Op, Piece, RunWriter } from './runs.ts';
+import type { ChangeStyle, Op, ParagraphOptions, Piece, WordWriter } from './runs.ts';
+import { table, type Border, type RunFormat, type TableCellSpec } from './wordml.ts';
+import type { Xml } from './xml.ts';
 
 /** The header fields as pieces, ready to print. */
 export interface HeaderContent {
@@ -90,17 +80,18 @@ export function comparedHeader(before: ProseMirrorNode | null, after: ProseMirro
   };
 }
 
-const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+const NONE: Border = { style: 'none', size: 0, color: 'FFFFFF' };
 
 /** A cell of the masthead: no borders but the rule below it, no side padding. */
-function mastheadCell(children: Paragraph[], columnSpan: number, rule: number, align: (typeof VerticalAlignTable)[keyof typeof VerticalAlignTable]): TableCell {
-  return new TableCell({
-    children,
+function mastheadCell(paragraphs: Xml[], columnSpan: number, rule: number, align: 'top' | 'bottom'): TableCellSpec {
+  return {
+    paragraphs,
     columnSpan,
+    rowSpan: 1,
     verticalAlign: align,
     margins: { left: 0, right: 0, top: 0, bottom: 80 },
-    borders: { top: NONE, left: NONE, right: NONE, bottom: { style: BorderStyle.SINGLE, size: rule, color: '000000' } },
-  });
+    borders: { top: NONE, left: NONE, right: NONE, bottom: { style: 'single', size: rule, color: '000000' } },
+  };
 }
 
 /**
@@ -108,16 +99,16 @@ function mastheadCell(children: Paragraph[], columnSpan: number, rule: number, a
  * 1.5 pt rule under "United Nations" and the symbol, a 3 pt rule under the organ and the distribution block.
  * Three grid columns let the first row split 45/55 and the second 60/40, as the printed documents do.
  */
-function masthead(symbol: Paragraph[], organ: Paragraph[], distribution: Paragraph[], unitedNations: Paragraph[]): Table {
+function masthead(symbol: Xml[], organ: Xml[], distribution: Xml[], unitedNations: Xml[]): Xml {
   const grid = [Math.round(TEXT_WIDTH * 0.45), Math.round(TEXT_WIDTH * 0.15)];
   grid.push(TEXT_WIDTH - (grid[0] as number) - (grid[1] as number));
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+  return table({
+    width: TEXT_WIDTH,
     columnWidths: grid,
     borders: { top: NONE, left: NONE, right: NONE, bottom: NONE, insideHorizontal: NONE, insideVertical: NONE },
     rows: [
-      new TableRow({ children: [mastheadCell(unitedNations, 1, 12, VerticalAlignTable.BOTTOM), mastheadCell(symbol, 2, 12, VerticalAlignTable.BOTTOM)] }),
-      new TableRow({ children: [mastheadCell(organ, 2, 24, VerticalAlignTable.BOTTOM), mastheadCell(distribution, 1, 24, VerticalAlignTable.TOP)] }),
+      { cells: [mastheadCell(unitedNations, 1, 12, 'bottom'), mastheadCell(symbol, 2, 12, 'bottom')] },
+      { cells: [mastheadCell(organ, 2, 24, 'bottom'), mastheadCell(distribution, 1, 24, 'top')] },
     ],
   });
 }
@@ -147,36 +138,38 @@ function fixed(text: string): Piece[] {
 /** Options of {@link headerBlock}. */
 export interface HeaderBlockOptions {
   /** The title paragraph(s), built by the caller (the title is a textblock like any other). */
-  readonly title: readonly FileChild[];
+  readonly title: readonly Xml[];
   /** How changed fields are written. */
   readonly changes: ChangeStyle;
 }
 
 /** The whole header block: masthead, organ row, session and agenda lines, title. */
-export function headerBlock(content: HeaderContent, runs: RunWriter, options: HeaderBlockOptions): FileChild[] {
+export function headerBlock(content: HeaderContent, word: WordWriter, options: HeaderBlockOptions): Xml[] {
   const { changes } = options;
-  const write = (pieces: readonly Piece[], base = {}) => runs.runs(pieces, { changes, base });
+  const write = (pieces: readonly Piece[], base: RunFormat = {}) => word.runs(pieces, { changes, base });
+  const line = (content: readonly Xml[], extra: ParagraphOptions = {}): Xml => word.paragraph({ style: STYLE.masthead, ...extra }, content);
   const small = { size: SIZE.small };
+  // Written in this order (the distribution block first), which numbers a comparison's tracked changes.
   const distribution = [
-    new Paragraph({ style: STYLE.masthead, spacing: { before: 80 }, children: [...write(fixed('Distr.: '), small), ...write(content.distribution, small)] }),
-    new Paragraph({ style: STYLE.masthead, children: write(content.date, small) }),
-    new Paragraph({ style: STYLE.masthead, children: [] }),
-    new Paragraph({ style: STYLE.masthead, children: [...write(fixed('Original: '), small), ...write(content.originalLanguage, small)] }),
+    line([...write(fixed('Distr.: '), small), ...write(content.distribution, small)], { spacing: { before: 80 } }),
+    line(write(content.date, small)),
+    line([]),
+    line([...write(fixed('Original: '), small), ...write(content.originalLanguage, small)]),
   ];
-  const out: FileChild[] = [
+  const out: Xml[] = [
     masthead(
-      [new Paragraph({ style: STYLE.masthead, alignment: AlignmentType.RIGHT, children: write(content.symbol, { size: SIZE.symbol, bold: true }) })],
-      [new Paragraph({ style: STYLE.masthead, children: write(fixed('General Assembly'), { size: SIZE.organ, bold: true }) })],
+      [line(write(content.symbol, { size: SIZE.symbol, bold: true }), { alignment: 'right' })],
+      [line(write(fixed('General Assembly'), { size: SIZE.organ, bold: true }))],
       distribution,
-      [new Paragraph({ style: STYLE.masthead, children: write(fixed('United Nations')) })],
+      [line(write(fixed('United Nations')))],
     ),
   ];
   if (content.session.length > 0) {
     const first = onFirstLine(content.session);
     const children = content.session.flatMap((piece, index) => write([piece], first[index] ? { bold: true } : {}));
-    out.push(new Paragraph({ style: STYLE.session, spacing: { before: 240 }, children }));
+    out.push(word.paragraph({ style: STYLE.session, spacing: { before: 240 } }, children));
   }
-  if (content.agenda.length > 0) out.push(new Paragraph({ style: STYLE.session, spacing: { before: 200 }, children: write(content.agenda) }));
+  if (content.agenda.length > 0) out.push(word.paragraph({ style: STYLE.session, spacing: { before: 200 } }, write(content.agenda)));
   out.push(...options.title);
   return out;
 }

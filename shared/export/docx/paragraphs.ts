@@ -4,8 +4,10 @@
  * headings and sub-paragraphs itself (real numbering definitions, so Word renumbers as the user edits); the
  * compilation and the comparison type their labels, because those carry bis/ter and deleted paragraphs.
  */
-import { Paragraph, Tab, TextRun, type IParagraphOptions, type ParagraphChild } from 'docx';
+import type { ParagraphOptions, WordWriter } from './runs.ts';
 import { bulletIndent, letteredIndent, NUMBERING, STYLE } from './style.ts';
+import { run, TAB, text } from './wordml.ts';
+import { EMPTY_XML, type Xml } from './xml.ts';
 
 /** The role of a textblock in the printed document. */
 export type Role =
@@ -29,31 +31,31 @@ function level(depth: number): number {
 }
 
 /** The paragraph properties of a role (style, Word numbering or indents). */
-export function roleProperties(role: Role, numbering: Numbering): IParagraphOptions {
+export function roleProperties(role: Role, numbering: Numbering): ParagraphOptions {
   switch (role.kind) {
     case 'title':
       return { style: STYLE.title };
     case 'heading':
       return {
         style: role.level === 2 ? STYLE.heading2 : STYLE.heading1,
-        ...(numbering === 'word' ? { numbering: { reference: NUMBERING.headings, level: role.level - 1, custom: true } } : {}),
+        ...(numbering === 'word' ? { list: { reference: NUMBERING.headings, level: role.level - 1 } } : {}),
       };
     case 'numbered':
-      return { style: STYLE.numbered, ...(numbering === 'word' ? { numbering: { reference: NUMBERING.paragraphs, level: 0, custom: true } } : {}) };
+      return { style: STYLE.numbered, ...(numbering === 'word' ? { list: { reference: NUMBERING.paragraphs, level: 0 } } : {}) };
     case 'body':
       return { style: STYLE.body };
     case 'lettered': {
       const indent = letteredIndent(role.depth);
       if (!role.first) return { style: STYLE.lettered, indent: { left: indent.left } };
       if (numbering === 'word') {
-        return { style: STYLE.lettered, numbering: { reference: NUMBERING.lettered, level: level(role.depth), instance: role.instance, custom: true } };
+        return { style: STYLE.lettered, list: { reference: NUMBERING.lettered, level: level(role.depth), instance: role.instance } };
       }
       return { style: STYLE.lettered, indent };
     }
     case 'bullet':
       // Bullets carry no number, so Word's bullets serve every export alike.
       if (!role.first) return { style: STYLE.bullet, indent: { left: bulletIndent(role.depth).left } };
-      return { style: STYLE.bullet, numbering: { reference: NUMBERING.bullets, level: level(role.depth), custom: true } };
+      return { style: STYLE.bullet, list: { reference: NUMBERING.bullets, level: level(role.depth) } };
     case 'cell':
       return { style: STYLE.tableText };
   }
@@ -65,15 +67,18 @@ export function hasLabel(role: Role): boolean {
 }
 
 /** A typed label and the tab that takes the text to the hanging indent. */
-export function labelRuns(label: string): ParagraphChild[] {
-  return label === '' ? [] : [new TextRun({ children: [label, new Tab()] })];
+export function labelRun(label: string): Xml {
+  return label === '' ? EMPTY_XML : run(EMPTY_XML, [text(label), TAB]);
 }
 
-/** A paragraph of `role` with its children, a typed label first when `label` is given. */
-export function roleParagraph(role: Role, numbering: Numbering, children: ParagraphChild[], label: string | null, extra: IParagraphOptions = {}): Paragraph {
-  return new Paragraph({
-    ...roleProperties(role, numbering),
-    ...extra,
-    children: label === null ? children : [...labelRuns(label), ...children],
-  });
+/** A paragraph of `role` with its runs, a typed label first when `label` is given. */
+export function roleParagraph(
+  word: WordWriter,
+  role: Role,
+  numbering: Numbering,
+  content: readonly Xml[],
+  label: string | null,
+  extra: ParagraphOptions = {},
+): Xml {
+  return word.paragraph({ ...roleProperties(role, numbering), ...extra }, label === null ? content : [labelRun(label), ...content]);
 }

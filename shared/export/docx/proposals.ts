@@ -6,13 +6,13 @@
  * negotiation panes (renderer/negotiation/labels.ts), which shared code cannot import.
  */
 import type { Fragment, Node as ProseMirrorNode } from 'prosemirror-model';
-import { Paragraph } from 'docx';
 import { CHAIR_CODE, type ProposalView } from '../../model/negotiation/index.ts';
 import type { DecisionKind, ProposalKind } from '../../model/negotiation/types.ts';
 import type { ProposalStatus } from '../../model/negotiation/decisions.ts';
 import type { DisplayedStatus } from '../../model/negotiation/types.ts';
-import { cleanText, textPieces, type Op, type Piece, type RunWriter, type TextPiece } from './runs.ts';
+import { cleanText, textPieces, type Op, type Piece, type TextPiece, type WordWriter } from './runs.ts';
 import { STYLE } from './style.ts';
+import type { Xml } from './xml.ts';
 
 /** What a kind of proposal asks for, as a short label. */
 const KIND_LABELS: Readonly<Record<ProposalKind, string>> = {
@@ -275,17 +275,17 @@ function detailLines(view: ProposalView, naming: ProposalNaming): string[] {
 const WITHDRAWN_COLOR = '7F7F7F';
 
 /** The paragraphs of one proposal. */
-export function proposalParagraphs(view: ProposalView, node: ProseMirrorNode | null, naming: ProposalNaming, runs: RunWriter): Paragraph[] {
+export function proposalParagraphs(view: ProposalView, node: ProseMirrorNode | null, naming: ProposalNaming, word: WordWriter): Xml[] {
   const base = view.status === 'withdrawn' ? { color: WITHDRAWN_COLOR } : {};
-  const headRuns = headParts(view, naming).flatMap((part) => runs.runs([part.piece], { base: part.bold ? { ...base, bold: true } : base }));
+  const headRuns = headParts(view, naming).flatMap((part) => word.runs([part.piece], { base: part.bold ? { ...base, bold: true } : base }));
   const change = changePieces(view, node);
   const details: Piece[] = [];
   detailLines(view, naming).forEach((line, index) => {
     if (index > 0) details.push({ kind: 'break', op: 'equal' });
     details.push(...textPieces(cleanText(line)));
   });
-  const out = [new Paragraph({ style: STYLE.proposalHead, children: headRuns })];
-  if (change.length > 0) out.push(new Paragraph({ style: STYLE.proposalText, children: runs.runs(change, { base }) }));
-  out.push(new Paragraph({ style: STYLE.proposalMeta, children: runs.runs(details, { base }) }));
+  const out = [word.paragraph({ style: STYLE.proposalHead }, headRuns)];
+  if (change.length > 0) out.push(word.paragraph({ style: STYLE.proposalText }, word.runs(change, { base })));
+  out.push(word.paragraph({ style: STYLE.proposalMeta }, word.runs(details, { base })));
   return out;
 }

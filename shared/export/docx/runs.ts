@@ -1,25 +1,32 @@
 /**
  * Inline content as Word runs. A paragraph's content is first cut into pieces (text with its marks, line breaks,
- * footnotes), each tagged equal, insert or delete; {@link RunWriter} then writes them as plain runs, as formatted
+ * footnotes), each tagged equal, insert or delete; {@link WordWriter} then writes them as plain runs, as formatted
  * runs (insertions bold-underlined, deletions struck through: the compilation) or as tracked changes (w:ins /
- * w:del with author and date: the comparison). Footnotes become real Word footnotes, links become hyperlinks only
- * for safe hrefs, and text is cleaned of the characters XML cannot hold.
+ * w:del with author and date: the comparison), and writes the paragraphs that hold them. Footnotes become real
+ * Word footnotes, links become hyperlinks only for safe hrefs, and text is cleaned of the characters XML cannot
+ * hold. The writer keeps what the package around the body must declare: footnotes, links and lists.
  */
 import { Mark, type Fragment, type Node as ProseMirrorNode } from 'prosemirror-model';
-import {
-  DeletedTextRun,
-  ExternalHyperlink,
-  FootnoteReference,
-  FootnoteReferenceRun,
-  InsertedTextRun,
-  Paragraph,
-  Tab,
-  TextRun,
-  UnderlineType,
-  type IRunOptions,
-  type ParagraphChild,
-} from 'docx';
 import { isSafeHref } from '../../schema/marks/link.ts';
+import {
+  BREAK,
+  FOOTNOTE_REF,
+  footnote,
+  footnoteReference,
+  hyperlink,
+  linkTarget,
+  paragraph,
+  run,
+  runProperties,
+  TAB,
+  text as wordText,
+  tracked,
+  type Change,
+  type ChangeKind,
+  type ParagraphProperties,
+  type RunFormat,
+} from './wordml.ts';
+import { xmlCharacters, type Xml } from './xml.ts';
 
 /** What happened to a piece between two versions (always 'equal' in a clean text). */
 export type Op = 'equal' | 'insert' | 'delete';
@@ -76,33 +83,25 @@ export function textPieces(text: string, op: Op = 'equal', marks: readonly Mark[
   return text === '' ? [] : [{ kind: 'text', op, text, marks }];
 }
 
-/** Characters XML 1.0 cannot carry (controls other than tab and newline, lone surrogates, U+FFFE/U+FFFF). */
-// eslint-disable-next-line no-control-regex
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Text made safe for a w:t: invalid characters dropped, carriage returns and newlines read as spaces. */
+/** Text made safe for a w:t: characters XML cannot carry dropped, carriage returns and newlines read as spaces. */
 export function cleanText(text: string): string {
-  return text.replace(NOT_XML, '').replace(/\r\n?|\n/g, ' ');
+  return xmlCharacters(text).replace(/\r\n?|\n/g, ' ');
 }
 
-/** The children of a run for `text`: strings, with each tab as a real w:tab. */
-function textChildren(text: string): (string | Tab)[] {
-  const clean = cleanText(text);
-  if (!clean.includes('\t')) return [clean];
-  const out: (string | Tab)[] = [];
+/** The content of a run for cleaned text: texts (deleted texts inside a deletion), each tab as a real w:tab. */
+function textContent(clean: string, deleted: boolean): Xml[] {
+  if (!clean.includes('\t')) return [wordText(clean, deleted)];
+  const out: Xml[] = [];
   clean.split('\t').forEach((part, index) => {
-    if (index > 0) out.push(new Tab());
-    if (part) out.push(part);
+    if (index > 0) out.push(TAB);
+    if (part) out.push(wordText(part, deleted));
   });
   return out;
 }
 
-/** Run formatting of one run. */
-type RunFormat = Omit<IRunOptions, 'children' | 'text' | 'break'>;
-
 /** The run formatting of a set of marks (links are handled as hyperlinks around the runs). */
 export function markFormat(marks: readonly Mark[]): RunFormat {
-  const format: { bold?: boolean; italics?: boolean; underline?: { type: typeof UnderlineType.SINGLE }; style?: string } = {};
+  const format: { bold?: boolean; italics?: boolean; underline?: boolean; style?: string } = {};
   for (const mark of marks) {
     switch (mark.type.name) {
       case 'bold':
@@ -112,7 +111,7 @@ export function markFormat(marks: readonly Mark[]): RunFormat {
         format.italics = true;
         break;
       case 'underline':
-        format.underline = { type: UnderlineType.SINGLE };
+        format.underline = true;
         break;
       case 'link':
         if (safeLink(mark) !== null) format.style = 'Hyperlink';
@@ -146,7 +145,7 @@ export interface RevisionAuthor {
  */
 export type ChangeStyle = 'formatted' | 'tracked';
 
-/** Options of {@link RunWriter.runs}. */
+/** Options of {@link WordWriter.runs}. */
 export interface RunOptions {
   /** How non-equal pieces are written; 'formatted' by default. */
   changes?: ChangeStyle;
@@ -154,35 +153,106 @@ export interface RunOptions {
   base?: RunFormat;
 }
 
+/** A Word list a paragraph is numbered in: a numbering definition, its level, and which list of it (from 0). */
+export interface ListReference {
+  readonly reference: string;
+  readonly level: number;
+  readonly instance?: number;
+}
+
+/** Paragraph properties as the exporters give them: the list by its numbering definition, not yet by its id. */
+export type ParagraphOptions = Omit<ParagraphProperties, 'numbering'> & { readonly list?: ListReference };
+
+/** A part of the package that runs are written into; a hyperlink is a relationship of the part it is in. */
+export type PackagePart = 'document' | 'footnotes';
+
+/** An external hyperlink's relationship, for the package writer to declare. */
+export interface LinkRelationship {
+  readonly part: PackagePart;
+  /** The relationship's name; its id, as the XML cites it, is `rId` and the name (as the `docx` library writes it). */
+  readonly name: string;
+  readonly target: string;
+}
+
+/** A Word list (a w:num of a numbering definition) the document uses, with the id its paragraphs cite. */
+export interface ListUse {
+  readonly reference: string;
+  readonly instance: number;
+  readonly numId: number;
+}
+
 /**
- * Writes pieces as Word runs for one document: it numbers the footnotes (ids from 1, in the order they are
- * written) and the tracked changes (ids unique across the document and its footnotes, as Word requires).
+ * The first list id a document's own lists get: the `docx` library keeps 1 for its default bullets and numbers
+ * the lists after it in the order they are first used, which is the order {@link WordWriter} meets them.
  */
-export class RunWriter {
-  /** Footnote id -> content, for the document's footnotes part. */
-  readonly footnotes: Record<string, { children: Paragraph[] }> = {};
+const FIRST_LIST_ID = 2;
+
+/**
+ * Writes one Word document's paragraphs and runs, and keeps what they refer to for the package: the footnotes (ids
+ * from 1, in the order they are written), the tracked changes (ids unique across the document and its footnotes,
+ * as Word requires), the external hyperlinks and the lists paragraphs are numbered in.
+ */
+export class WordWriter {
+  /** The footnotes part's footnotes, in id order. */
+  readonly footnotes: Xml[] = [];
+  /** The hyperlinks' relationships, in the order written. */
+  readonly links: LinkRelationship[] = [];
+  /** The lists used, in the order first used. */
+  readonly lists: ListUse[] = [];
   readonly #revision: RevisionAuthor | null;
+  readonly #listIds = new Map<string, number>();
   #footnoteCount = 0;
   #changeCount = 0;
+  /** The part being written: footnote text goes to the footnotes part. */
+  #part: PackagePart = 'document';
 
   constructor(revision: RevisionAuthor | null = null) {
     this.#revision = revision;
   }
 
   /** The attributes of the next tracked change. */
-  change(): { id: number; author: string; date: string } {
+  change(): Change {
     if (this.#revision === null) throw new Error('docx export: a tracked change needs an author and a date');
     this.#changeCount += 1;
     return { id: this.#changeCount, author: this.#revision.author, date: this.#revision.date };
   }
 
+  /** The id of a list, given on first use. */
+  #listId(reference: string, instance: number): number {
+    const key = `${reference}-${instance}`;
+    let numId = this.#listIds.get(key);
+    if (numId === undefined) {
+      numId = FIRST_LIST_ID + this.lists.length;
+      this.#listIds.set(key, numId);
+      this.lists.push({ reference, instance, numId });
+    }
+    return numId;
+  }
+
+  /** A paragraph with `content` (its runs). */
+  paragraph(options: ParagraphOptions, content: readonly Xml[]): Xml {
+    const { list, ...rest } = options;
+    if (list === undefined) return paragraph(rest, content);
+    return paragraph({ ...rest, numbering: { numId: this.#listId(list.reference, list.instance ?? 0), level: list.level } }, content);
+  }
+
+  /** The relationship id for a hyperlink to `target` in the part being written. */
+  #link(target: string): string {
+    const name = `Link${this.links.length + 1}`;
+    this.links.push({ part: this.#part, name, target });
+    return `rId${name}`;
+  }
+
   /** The runs of `pieces`, links grouped into hyperlinks; a line break rides on the run of the text after it. */
-  runs(pieces: readonly Piece[], options: RunOptions = {}): ParagraphChild[] {
-    const out: ParagraphChild[] = [];
+  runs(pieces: readonly Piece[], options: RunOptions = {}): Xml[] {
+    const out: Xml[] = [];
     let link: string | null = null;
-    let linked: ParagraphChild[] = [];
+    let linked: Xml[] = [];
     const flush = (): void => {
-      if (link !== null && linked.length > 0) out.push(new ExternalHyperlink({ link, children: linked }));
+      if (link !== null && linked.length > 0) {
+        const { target, anchor } = linkTarget(link);
+        out.push(hyperlink(this.#link(target), anchor, linked));
+      }
       link = null;
       linked = [];
     };
@@ -191,7 +261,7 @@ export class RunWriter {
     const flushBreaks = (): void => {
       if (breaks === 0) return;
       flush();
-      out.push(this.#run({ kind: 'break', op: breakOp }, options, breaks) as ParagraphChild);
+      out.push(this.#run({ kind: 'break', op: breakOp }, options, breaks) as Xml);
       breaks = 0;
     };
     for (const piece of merged(pieces)) {
@@ -207,18 +277,18 @@ export class RunWriter {
       if (carry === 0) flushBreaks();
       else breaks = 0;
       if (href !== link) flush();
-      const run = this.#run(piece, options, carry);
-      if (run === null) {
+      const written = this.#run(piece, options, carry);
+      if (written === null) {
         if (carry > 0) {
           flush();
-          out.push(this.#run({ kind: 'break', op: breakOp }, options, carry) as ParagraphChild);
+          out.push(this.#run({ kind: 'break', op: breakOp }, options, carry) as Xml);
         }
         continue;
       }
       if (href !== null) {
         link = href;
-        linked.push(run);
-      } else out.push(run);
+        linked.push(written);
+      } else out.push(written);
     }
     flush();
     flushBreaks();
@@ -226,39 +296,42 @@ export class RunWriter {
   }
 
   /** One run; `breaks` line breaks come before its text. */
-  #run(piece: Piece, options: RunOptions, breaks = 0): ParagraphChild | null {
+  #run(piece: Piece, options: RunOptions, breaks = 0): Xml | null {
     const changes = options.changes ?? 'formatted';
     const base = options.base ?? {};
     if (piece.kind === 'footnote') return this.#footnoteReference(piece, changes, base);
-    const format: RunFormat = piece.kind === 'text' ? { ...base, ...markFormat(piece.marks) } : { ...base };
-    const content: Pick<IRunOptions, 'children' | 'break'> =
-      piece.kind === 'text' ? { children: textChildren(piece.text), ...(breaks > 0 ? { break: breaks } : {}) } : { break: Math.max(1, breaks) };
-    if (piece.kind === 'text' && cleanText(piece.text) === '') return null;
+    const clean = piece.kind === 'text' ? cleanText(piece.text) : '';
+    if (piece.kind === 'text' && clean === '') return null;
+    const format: RunFormat = piece.kind === 'text' && piece.marks.length > 0 ? { ...base, ...markFormat(piece.marks) } : base;
+    const trackedKind: ChangeKind | null = changes === 'tracked' && piece.op !== 'equal' ? piece.op : null;
+    const content: Xml[] = [];
+    for (let i = piece.kind === 'text' ? breaks : Math.max(1, breaks); i > 0; i -= 1) content.push(BREAK);
+    if (piece.kind === 'text') content.push(...textContent(clean, trackedKind === 'delete'));
     if (piece.op === 'equal') {
       if (piece.kind === 'text' && piece.formerMarks !== undefined && changes === 'tracked') {
         // The words stayed, their formatting changed: a tracked formatting change (w:rPrChange).
-        return new TextRun({ ...format, ...content, revision: { ...this.change(), ...markFormat(piece.formerMarks) } });
+        return run(runProperties(format, { change: this.change(), format: markFormat(piece.formerMarks) }), content);
       }
-      return new TextRun({ ...format, ...content });
+      return run(runProperties(format), content);
     }
-    if (changes === 'tracked') {
-      return piece.op === 'insert'
-        ? new InsertedTextRun({ ...format, ...content, ...this.change() })
-        : new DeletedTextRun({ ...format, ...content, ...this.change() });
-    }
-    return new TextRun({ ...format, ...content, ...changeFormat(piece.op) });
+    if (trackedKind !== null) return tracked(trackedKind, this.change(), [run(runProperties(format), content)]);
+    return run(runProperties({ ...format, ...changeFormat(piece.op) }), content);
   }
 
-  #footnoteReference(piece: FootnotePiece, changes: ChangeStyle, base: RunFormat): ParagraphChild {
+  #footnoteReference(piece: FootnotePiece, changes: ChangeStyle, base: RunFormat): Xml {
     this.#footnoteCount += 1;
     const id = this.#footnoteCount;
-    // The footnote's own number is added by docx before the first run; a tab puts the text at the hanging indent.
-    this.footnotes[String(id)] = {
-      children: [new Paragraph({ style: 'FootnoteText', children: [new TextRun({ children: [new Tab()] }), ...this.runs(piece.content, { changes })] })],
-    };
-    if (piece.op === 'equal' || changes === 'formatted') return new FootnoteReferenceRun(id);
-    const reference = { style: 'FootnoteReference', children: [new FootnoteReference(id)], ...pick(base) };
-    return piece.op === 'insert' ? new InsertedTextRun({ ...reference, ...this.change() }) : new DeletedTextRun({ ...reference, ...this.change() });
+    // The footnote's text belongs to the footnotes part (its links are that part's relationships).
+    const part = this.#part;
+    this.#part = 'footnotes';
+    const content = this.runs(piece.content, { changes });
+    this.#part = part;
+    // The note's own number first, then a tab that puts the text at the hanging indent.
+    const number = run(runProperties({ style: 'FootnoteReference' }), [FOOTNOTE_REF]);
+    this.footnotes.push(footnote(id, [paragraph({ style: 'FootnoteText' }, [number, run(runProperties({}), [TAB]), ...content])]));
+    if (piece.op === 'equal' || changes === 'formatted') return run(runProperties({ style: 'FootnoteReference' }), [footnoteReference(id)]);
+    const reference = run(runProperties({ style: 'FootnoteReference', ...pick(base) }), [footnoteReference(id)]);
+    return tracked(piece.op, this.change(), [reference]);
   }
 }
 
@@ -288,7 +361,7 @@ function pick(base: RunFormat): RunFormat {
 
 /** How an insertion or deletion reads in a compilation: insertions bold-underlined, deletions struck through. */
 export function changeFormat(op: Op): RunFormat {
-  if (op === 'insert') return { bold: true, underline: { type: UnderlineType.SINGLE } };
+  if (op === 'insert') return { bold: true, underline: true };
   if (op === 'delete') return { strike: true };
   return {};
 }

@@ -16,11 +16,13 @@ import {
   PageNumber,
   Paragraph,
   TextRun,
-  type FileChild,
   type ILevelsOptions,
   type IParagraphStyleOptions,
   type NumberingDefinition,
 } from 'docx';
+import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import type { WordWriter } from './runs.ts';
+import { concat, xmlCharacters, type Xml } from './xml.ts';
 
 /** Twips (twentieths of a point) in one centimetre. */
 const TWIPS_PER_CM = 566.929;
@@ -288,10 +290,10 @@ export interface DocumentParts {
   title: string;
   /** The symbol, printed in the running header of every page but the first. */
   symbol: string;
-  /** The body: header block, then the text. */
-  children: FileChild[];
-  /** Footnote id -> its paragraphs. */
-  footnotes: Record<string, { children: Paragraph[] }>;
+  /** The body: header block, then the text (paragraphs and tables). */
+  body: readonly Xml[];
+  /** The writer of the body: its footnotes, links and lists go into the package too. */
+  word: WordWriter;
   /** Whether Word should keep tracking changes when the user edits (the comparison). */
   trackRevisions?: boolean;
   /** Who the file says wrote it. */
@@ -312,12 +314,37 @@ function pageFooter(): Footer {
   });
 }
 
-/** Builds the Word document of the house style around `parts` and packs it into the bytes of a .docx. */
+/** The relationship type of an external hyperlink. */
+const HYPERLINK = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink';
+
+/**
+ * How hard the parts are compressed: zip's usual level. On the 100-page compilation (6 MB of XML) levels 1 and 3
+ * save 10-20 ms of about 80 for a file a fifth to a half larger, so the smaller file wins.
+ */
+const ZIP_LEVEL = 6;
+
+/** `xml` with `insert` put just before `marker`, which must be there exactly once (else the library changed). */
+function spliced(xml: string, marker: string, insert: Xml, part: string): string {
+  const at = xml.indexOf(marker);
+  if (at < 0 || xml.indexOf(marker, at + 1) >= 0) throw new Error(`docx export: ${part} is not laid out as expected (${marker})`);
+  return xml.slice(0, at) + insert + xml.slice(at);
+}
+
+/**
+ * Builds the Word document of the house style around `parts` and packs it into the bytes of a .docx. The `docx`
+ * library writes the package (styles, numbering, settings, headers and footers, properties, relationships) around
+ * an empty body; the body and the footnotes, which ./wordml.ts wrote, then go into word/document.xml before its
+ * section properties and into word/footnotes.xml after its separators.
+ */
 export async function packDocument(parts: DocumentParts): Promise<Uint8Array> {
+  const { word } = parts;
+  // The library escapes what it writes but keeps characters XML cannot carry (a lone surrogate, U+FFFF), which
+  // would make Word refuse the file: they are dropped from what it is given to write.
+  const creator = xmlCharacters(parts.creator ?? 'Penholder');
   const document = new Document({
-    title: parts.title,
-    creator: parts.creator ?? 'Penholder',
-    lastModifiedBy: parts.creator ?? 'Penholder',
+    title: xmlCharacters(parts.title),
+    creator,
+    lastModifiedBy: creator,
     styles: {
       default: {
         document: {
@@ -331,7 +358,6 @@ export async function packDocument(parts: DocumentParts): Promise<Uint8Array> {
       paragraphStyles: paragraphStyles(),
     },
     numbering: { config: numberingDefinitions() },
-    footnotes: parts.footnotes,
     features: parts.trackRevisions ? { trackRevisions: true } : {},
     sections: [
       {
@@ -339,11 +365,28 @@ export async function packDocument(parts: DocumentParts): Promise<Uint8Array> {
           page: { size: { width: PAGE.width, height: PAGE.height }, margin: MARGIN },
           titlePage: true,
         },
-        headers: { default: runningHeader(parts.symbol), first: new Header({ children: [] }) },
+        headers: { default: runningHeader(xmlCharacters(parts.symbol)), first: new Header({ children: [] }) },
         footers: { default: pageFooter(), first: pageFooter() },
-        children: parts.children,
+        children: [],
       },
     ],
   });
-  return Packer.pack(document, 'uint8array');
+  // The lists the body's paragraphs cite, made in the order they were first used, which gives them the ids the
+  // body already cites; checked, so a change in how the library numbers lists cannot go unnoticed.
+  for (const list of word.lists) document.Numbering.createConcreteNumberingInstance(list.reference, list.instance);
+  for (const list of word.lists) {
+    const made = document.Numbering.ConcreteNumbering.find((one) => one.reference === list.reference && one.instance === list.instance);
+    if (made?.numId !== list.numId) throw new Error(`docx export: the list ${list.reference} ${list.instance} did not get the id ${list.numId}`);
+  }
+  for (const link of word.links) {
+    const relationships = link.part === 'document' ? document.Document.Relationships : document.FootNotes.Relationships;
+    relationships.addRelationship(link.name, HYPERLINK, link.target, 'External');
+  }
+  const files: Zippable = unzipSync(await Packer.pack(document, 'uint8array'));
+  const documentXml = files['word/document.xml'];
+  const footnotesXml = files['word/footnotes.xml'];
+  if (!(documentXml instanceof Uint8Array) || !(footnotesXml instanceof Uint8Array)) throw new Error('docx export: the package has no document or footnotes part');
+  files['word/document.xml'] = strToU8(spliced(strFromU8(documentXml), '<w:sectPr', concat(parts.body), 'word/document.xml'));
+  files['word/footnotes.xml'] = strToU8(spliced(strFromU8(footnotesXml), '</w:footnotes>', concat(word.footnotes), 'word/footnotes.xml'));
+  return zipSync(files, { level: ZIP_LEVEL });
 }
