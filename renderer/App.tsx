@@ -23,7 +23,7 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { ImportProposalsDialog } from './components/import/ImportProposalsDialog.tsx';
 import { ImportReportDialog } from './components/import/ImportReportDialog.tsx';
 import { ImportWordIcon } from './components/import/ImportIcons.tsx';
-import { ExportDialog } from './components/export/ExportDialog.tsx';
+import { ExportDialog, type ExportChoice } from './components/export/ExportDialog.tsx';
 import type { ImportReport } from '../shared/import/index.ts';
 import type { NegotiationSession } from './negotiation/negotiationSession.ts';
 
@@ -39,7 +39,7 @@ type Dialog =
   | { kind: 'host' }
   | { kind: 'import-report'; fileName: string; title: string; report: ImportReport }
   | { kind: 'import-proposals'; negotiation: NegotiationSession }
-  | { kind: 'export' }
+  | { kind: 'export'; initial?: Partial<ExportChoice>; author?: string }
   | null;
 
 /** How often the servers' document lists are read again while the window is open. */
@@ -547,6 +547,18 @@ function Window({ api }: { api: MainApi }) {
     [api, notify],
   );
 
+  /**
+   * Opens the Export dialog: with no versions as the toolbar does (the clean current text); with `from` null, the
+   * clean text of the version `to`; with both, their comparison. Stable, so the memoised toolbar does not redraw.
+   */
+  const openExport = useCallback((from?: string | null, to?: string) => {
+    // The name the person gave ("Recording as", or the signed-in account) is who a comparison's changes are by in Word.
+    const author = controllerRef.current?.negotiation?.identity.person;
+    const initial: Partial<ExportChoice> | undefined =
+      to === undefined ? undefined : from === null || from === undefined ? { kind: 'clean', to } : { kind: 'comparison', from, to };
+    setDialog({ kind: 'export', ...(initial ? { initial } : {}), ...(author ? { author } : {}) });
+  }, []);
+
   const onMenuCommand = (command: MenuCommand) => {
     const field = focusedField();
     const inEditor = field === null || !!field.closest('.ProseMirror');
@@ -599,12 +611,10 @@ function Window({ api }: { api: MainApi }) {
         importProposals();
         break;
       case 'export-document':
-        if (sessionRef.current) setDialog({ kind: 'export' });
+        if (sessionRef.current) openExport();
         break;
     }
   };
-  // Stable, so the memoised toolbar does not redraw for it.
-  const openExport = useCallback(() => setDialog({ kind: 'export' }), []);
   const menuHandler = useRef(onMenuCommand);
   menuHandler.current = onMenuCommand;
   useEffect(() => api.onMenuCommand(({ command }) => menuHandler.current(command)), [api]);
@@ -667,6 +677,7 @@ function Window({ api }: { api: MainApi }) {
             serverLabel={openServerLabel}
             onPublish={() => openDoc && setDialog({ kind: 'publish', doc: openDoc })}
             onExport={openExport}
+            onImportProposals={importProposals}
             onSignIn={(serverUrl) => setDialog({ kind: 'connect', serverUrl, name: lastAccountName.current.get(serverUrl) })}
             notify={notify}
           />
@@ -756,6 +767,8 @@ function Window({ api }: { api: MainApi }) {
         <ExportDialog
           api={api}
           session={session}
+          initial={dialog.initial}
+          author={dialog.author}
           onClose={() => setDialog(null)}
           onExported={(where) => {
             setDialog(null);

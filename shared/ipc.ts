@@ -121,6 +121,24 @@ void _sameFormats;
 /** A revision id, or 'current' for the text as it is now (a label is accepted too, as on the command line). */
 export const revisionRefSchema = z.string().min(1, 'a revision is named by its id or "current"').max(200, 'a revision id is at most 200 characters');
 
+/** Longest name a comparison's tracked changes are attributed to (Word shows it beside every change). */
+export const MAX_EXPORT_AUTHOR_LENGTH = 200;
+
+/**
+ * Who the tracked changes of a comparison with the current text are attributed to: the name the person gave (the
+ * "Recording as" field, or the signed-in account). Trimmed; control characters are refused (XML cannot carry most of them).
+ */
+export const exportAuthorSchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'an author name cannot be empty')
+      .max(MAX_EXPORT_AUTHOR_LENGTH, `an author name is at most ${MAX_EXPORT_AUTHOR_LENGTH} characters`)
+      .regex(/^\P{Cc}*$/u, 'an author name cannot contain control characters'),
+  );
+
 /** Ties progress events to the export that asked for them: letters, digits, dashes, underscores. */
 export const exportJobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an export job id is 1 to 64 letters, digits, dashes or underscores');
 
@@ -209,6 +227,8 @@ export const ipcRequestSchemas = {
       format: exportFormatSchema,
       from: revisionRefSchema.optional(),
       to: revisionRefSchema.optional(),
+      /** Who a comparison's tracked changes are by when a side is the current text (default "Penholder"). */
+      author: exportAuthorSchema.optional(),
       jobId: exportJobIdSchema.optional(),
     })
     .strict(),

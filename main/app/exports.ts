@@ -17,7 +17,12 @@ const PRINT_PARTITION = 'penholder-print';
 
 const CM_PER_INCH = 2.54;
 
-/** Only the files being printed may load in a print window (the page's CSP already forbids anything else). */
+/**
+ * The files being printed. What keeps anything else out of a print window is the page's own CSP (`default-src
+ * 'none'`, images only as data:) and JavaScript being off: Electron's webRequest does not see file: or data: URLs
+ * (electron/electron#22370, #45903), so the filter below refuses every network request (http, https, ws...) and
+ * checks file: URLs against this list only should a later Electron start routing them through it.
+ */
 const printedFiles = new Set<string>();
 let printSessionReady = false;
 
@@ -44,7 +49,8 @@ function printSession(): Electron.Session {
 
 /**
  * A printer that loads the page from a private temporary file into a hidden window (sandboxed, JavaScript off,
- * every other request refused) and prints it A4 with the house margins.
+ * every network request refused) and prints it A4 with the house margins. A file rather than a data: URL, because
+ * Chromium refuses to navigate to a data: URL over 2 MB, which a long compilation passes.
  */
 export function electronPdfPrinter(): PdfPrinter {
   return async (html) => {
@@ -98,6 +104,15 @@ export function electronPdfPrinter(): PdfPrinter {
   };
 }
 
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The folder the last export went to, offered again next time. */
 let lastExportDir: string | null = null;
 
@@ -114,10 +129,26 @@ export async function saveExportWithDialog(fileName: string, format: ExportForma
     filters: [SAVE_FILTERS[format]],
     properties: ['createDirectory', 'showOverwriteConfirmation'],
   };
-  const parent = BrowserWindow.getFocusedWindow();
+  // The window the person exported from; if they switched away during a long export, the app's visible window (a
+  // print window is never shown), so the dialog stays attached to Penholder rather than floating free.
+  const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows().find((window) => window.isVisible()) ?? null;
   const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
   if (result.canceled || !result.filePath) return null;
   const target = withExtension(result.filePath, format);
+  // The dialog asked before replacing the name as typed; with the extension added it may name another file.
+  if (target !== result.filePath && (await exists(target))) {
+    const message: Electron.MessageBoxOptions = {
+      type: 'warning',
+      buttons: ['Replace', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Export',
+      message: `“${path.basename(target)}” already exists. Replace it?`,
+      detail: `It is in ${path.dirname(target)}.`,
+    };
+    const choice = parent ? await dialog.showMessageBox(parent, message) : await dialog.showMessageBox(message);
+    if (choice.response !== 0) return null;
+  }
   writeFileAtomic(target, bytes);
   lastExportDir = path.dirname(target);
   return target;

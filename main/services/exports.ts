@@ -37,6 +37,15 @@ export interface ExportDocumentOptions {
   now?: Date;
 }
 
+/** One export as the renderer asks for it: the builder's request, and who a comparison's tracked changes are by. */
+export interface ExportDocumentRequest extends ExportRequest {
+  /**
+   * The name the person gave (the "Recording as" field, or the signed-in account), for the tracked changes of a
+   * comparison whose later side is the current text; a revision's side keeps whoever cut it. Default "Penholder".
+   */
+  author?: string;
+}
+
 /** The house margins of a printed page (the clean HTML's @page rule says the same). */
 export const PDF_MARGINS_CM = { top: 2.5, bottom: 2.5, left: 2.2, right: 2.2 } as const;
 
@@ -80,7 +89,8 @@ const EXPORT_ERROR_CODES: Readonly<Record<ExportError['code'], ServiceError['cod
  * Builds one export of a saved document and answers the file. Reports progress as it loads, builds and prints; a
  * refused request becomes a {@link ServiceError} whose message is the builder's sentence.
  */
-export async function exportDocument(workspace: Workspace, id: string, request: ExportRequest, options: ExportDocumentOptions = {}): Promise<ExportedFile> {
+export async function exportDocument(workspace: Workspace, id: string, asked: ExportDocumentRequest, options: ExportDocumentOptions = {}): Promise<ExportedFile> {
+  const { author, ...request } = asked;
   const report = options.onProgress ?? (() => {});
   if (request.format === 'pdf' && !options.printPdf) {
     throw new ServiceError('internal', 'PDF cannot be printed here because no Chromium is available; export as Word or HTML instead.');
@@ -93,6 +103,7 @@ export async function exportDocument(workspace: Workspace, id: string, request: 
     built = await buildExport(docs, request, {
       onProgress: (done, total) => report({ stage: 'building', done, total }),
       ...(options.now ? { now: options.now } : {}),
+      ...(author !== undefined && author.trim() !== '' ? { author: author.trim() } : {}),
     });
   } catch (error) {
     if (error instanceof ExportError) throw new ServiceError(EXPORT_ERROR_CODES[error.code], error.message);

@@ -2,7 +2,7 @@
  * The line under the toolbar that says where the document lives: on this computer only (with a way to share
  * it), or on a server, as whom, whether the text can be changed here, and who is present right now.
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { RemoteBinding } from '../collab/remoteBinding.ts';
 import { initialsOf } from '../collab/colors.ts';
 import { describeRole, presenceLabel, type PresentUser } from '../collab/presence.ts';
@@ -21,6 +21,8 @@ export interface CollabBarProps {
   onPublish: () => void;
   /** Asks the person to sign in to the document's server. */
   onSignIn: (serverUrl: string) => void;
+  /** For a document on this computer only: who holds the pen (the negotiation's "Recording as" field). */
+  person?: ReactNode;
 }
 
 function Avatar({ user }: { user: Pick<PresentUser, 'name' | 'color'> }) {
@@ -102,7 +104,7 @@ function PresenceList({ binding }: { binding: RemoteBinding }) {
 }
 
 /** The sharing line of the open document. */
-export function CollabBar({ sharing, serverLabel, onPublish, onSignIn }: CollabBarProps) {
+export function CollabBar({ sharing, serverLabel, onPublish, onSignIn, person }: CollabBarProps) {
   const { origin, binding } = sharing;
   if (!origin) {
     return (
@@ -110,6 +112,7 @@ export function CollabBar({ sharing, serverLabel, onPublish, onSignIn }: CollabB
         <span className="collab-where">
           <Icon name="computer" size={14} /> On this computer only
         </span>
+        {person}
         <span className="collab-spacer" />
         <button type="button" className="button small" onClick={onPublish} data-testid="publish-open">
           <Icon name="share" size={14} /> Share on a server…

@@ -3,7 +3,7 @@
  * ProseMirror editor and the footnotes at its foot) and the negotiation beside it (margin cards, compilation,
  * activity), the outline pane and the status bar.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EditorController, type EditorSnapshot } from '../editor/editorController.ts';
 import type { RemoteBinding } from '../collab/remoteBinding.ts';
 import type { DocumentSession, SharingState } from '../editor/session.ts';
@@ -31,8 +31,14 @@ export interface EditorAreaProps {
   serverLabel: string | null;
   /** Opens the dialog that publishes this document to a server. */
   onPublish: () => void;
-  /** Opens the Export dialog for this document. */
-  onExport?: () => void;
+  /**
+   * Opens the Export dialog for this document: with no versions as the toolbar does; with `from` null, the clean text
+   * of version `to` (a revision opened read-only); with both, the comparison of those two versions (a revision id or
+   * 'current' each).
+   */
+  onExport?: (from?: string | null, to?: string) => void;
+  /** Opens the review of proposals from a returned Word file with tracked changes (shown only to who may propose). */
+  onImportProposals?: () => void;
   /** Opens the sign-in dialog for a server. */
   onSignIn: (serverUrl: string) => void;
   /** Shows a message to the person (a refused edit, a recorded proposal). */
@@ -174,7 +180,20 @@ export function EditorArea(props: EditorAreaProps) {
     },
     [negotiation],
   );
-  const panel = useNegotiationPanel({ negotiation, controller, scroller, page, notify: props.notify, person, onPerson: changePerson });
+  const panel = useNegotiationPanel({
+    negotiation,
+    controller,
+    scroller,
+    page,
+    notify: props.notify,
+    person,
+    onPerson: changePerson,
+    onExport: props.onExport,
+    onImportProposals: props.onImportProposals,
+  });
+  // The toolbar's button passes its click event: the plain dialog must not take it for a version.
+  const exportFromApp = props.onExport;
+  const onToolbarExport = useMemo(() => (exportFromApp ? () => exportFromApp() : undefined), [exportFromApp]);
   // The text keeps its place while the compilation or the activity log is open; they open at their top.
   const textScroll = useRef(0);
   const previousMode = useRef(panel.mode);
@@ -197,8 +216,8 @@ export function EditorArea(props: EditorAreaProps) {
 
   return (
     <div className={`editor-area${outlineVisible ? ' with-outline' : ''}`}>
-      <Toolbar controller={controller} state={snapshot?.toolbar ?? null} outlineVisible={outlineVisible} onToggleOutline={onToggleOutline} onExport={props.onExport} />
-      <CollabBar sharing={sharing} serverLabel={props.serverLabel} onPublish={props.onPublish} onSignIn={props.onSignIn} />
+      <Toolbar controller={controller} state={snapshot?.toolbar ?? null} outlineVisible={outlineVisible} onToggleOutline={onToggleOutline} onExport={onToolbarExport} />
+      <CollabBar sharing={sharing} serverLabel={props.serverLabel} onPublish={props.onPublish} onSignIn={props.onSignIn} person={panel.person} />
       {panel.bar}
       <div className="editor-columns">
         <div className={`workspace${panel.margin ? ' with-margin' : ''}`} data-testid="workspace" ref={setScroller}>

@@ -61,6 +61,12 @@ describe('ghostLabel', () => {
     expect(ghostLabel('A.')).toBe('A. bis');
     expect(ghostLabel(null)).toBe('New paragraph');
   });
+
+  it('numbers several new paragraphs after one paragraph as the sequence they make', () => {
+    expect([1, 2, 3].map((nth) => ghostLabel('7', nth))).toEqual(['7 bis', '7 ter', '7 quater']);
+    expect(ghostLabel('7 bis', 2)).toBe('7 quater');
+    expect(ghostLabel('A.', 2)).toBe('A. bis (2)');
+  });
 });
 
 describe('the negotiation decorations', () => {

@@ -81,17 +81,21 @@ export function referenceOf(state: EditorState, pid: string): string | null {
   return numberingPluginKey.getState(state)?.references.get(pid) ?? null;
 }
 
-/** The label of a paragraph proposed after `anchor` ("12" -> "12 bis", "12 bis" -> "12 ter"). */
-export function ghostLabel(anchor: string | null): string {
+/**
+ * The label of the `nth` paragraph proposed after `anchor` (1-based, in the order drawn): "12" -> "12 bis", then
+ * "12 ter"; "12 bis" -> "12 ter". Several new paragraphs after one paragraph (a Word file's run of them) read as the
+ * sequence they would make, not all as "12 bis".
+ */
+export function ghostLabel(anchor: string | null, nth = 1): string {
   if (anchor === null) return 'New paragraph';
   const plain = /^(\d+)$/.exec(anchor);
-  if (plain) return insertedParagraphLabel(Number(plain[1]), 1);
+  if (plain) return insertedParagraphLabel(Number(plain[1]), nth);
   const suffixed = /^(\d+) ([a-z]+)$/.exec(anchor);
   if (suffixed) {
-    const nth = INSERTION_SUFFIXES.indexOf(suffixed[2] as string);
-    if (nth >= 0) return insertedParagraphLabel(Number(suffixed[1]), nth + 2);
+    const at = INSERTION_SUFFIXES.indexOf(suffixed[2] as string);
+    if (at >= 0) return insertedParagraphLabel(Number(suffixed[1]), at + 1 + nth);
   }
-  return `${anchor} bis`;
+  return nth === 1 ? `${anchor} bis` : `${anchor} bis (${nth})`;
 }
 
 function element(tag: string, className: string, text?: string): HTMLElement {
@@ -171,6 +175,7 @@ export function paintParagraph(context: PaintContext, view: ParagraphView, node:
       break;
   }
   let alternative = 1;
+  let newParagraphs = 0;
   view.proposals.forEach((proposalView, index) => {
     if (!drawn(context, proposalView)) return;
     const { proposal } = proposalView;
@@ -251,7 +256,7 @@ export function paintParagraph(context: PaintContext, view: ParagraphView, node:
       }
       case 'new-paragraph': {
         usesLabels = true;
-        const label = `${ghostLabel(context.reference(proposal.pid))} (proposed)`;
+        const label = `${ghostLabel(context.reference(proposal.pid), (newParagraphs += 1))} (proposed)`;
         const alt = view.displayed === 'alternatives' ? ` · Alt ${(alternative += 1)}` : '';
         items.push({
           type: 'widget',

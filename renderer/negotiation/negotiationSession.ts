@@ -128,6 +128,8 @@ export class NegotiationSession {
   #revisions: readonly RevisionEntry[] = [];
   #revisionsVersion = 0;
   readonly #revisionListeners = new Set<() => void>();
+  /** The time of the last thing this window wrote, in ms. */
+  #lastWrite = 0;
 
   constructor(source: NegotiationDocSource, identity: NegotiationIdentity, registry: ParticipantRegistry = bundledRegistry()) {
     this.#identity = identity;
@@ -302,8 +304,18 @@ export class NegotiationSession {
   }
 
   #options() {
-    return { person: this.identity.person, isKnownCode: (code: string) => this.registry.isKnownCode(code) };
+    return { person: this.identity.person, isKnownCode: (code: string) => this.registry.isKnownCode(code), now: this.#clock };
   }
+
+  /**
+   * The time written on what this window records, strictly later than the last: proposals are listed oldest first,
+   * so several recorded in one action (the new paragraphs of a Word file) keep the order they were recorded in
+   * rather than one left to their random ids when they fall in the same millisecond.
+   */
+  readonly #clock = (): Date => {
+    this.#lastWrite = Math.max(Date.now(), this.#lastWrite + 1);
+    return new Date(this.#lastWrite);
+  };
 
   #delegationWriter(): DelegationNegotiator {
     if (this.identity.role !== 'delegation' || this.identity.code === null) throw readOnlyRefusal();

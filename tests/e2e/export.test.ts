@@ -1,8 +1,10 @@
 /**
- * End to end, exports from the browser build: the chair's team cuts the zero draft of the sample, adds a paragraph
- * after 7 and deletes the last word of 4, then exports the clean text as Word (checked in word/document.xml), as
- * PDF (checked with pdftotext and pdfinfo), and the comparison of the zero draft with the current text as Word with
- * real tracked changes (w:ins and w:del). Each export shows its progress and then a notice naming the file.
+ * End to end, exports from the browser build: the chair's team (recording as Ana Ortiz) cuts the zero draft of the
+ * sample, adds a paragraph after 7 and deletes the last word of 4, then exports the clean text as Word (checked in
+ * word/document.xml), as PDF (checked with pdftotext and pdfinfo), and the comparison of the zero draft with the
+ * current text as Word with real tracked changes (w:ins and w:del) made by Ana Ortiz. From the Revisions view, the
+ * comparison on screen and a revision opened read-only export exactly what they show. Each export shows its
+ * progress and then a notice naming the file.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +19,8 @@ import { caretAtEndOfParagraph } from '../helpers/caret.ts';
 const SHOTS = '/tmp/penholder-shots';
 const TYPED = 'Delegations welcomed the revised timetable for the consultations';
 const SYMBOL_STEM = 'A-AC.301-2026-CRP.1';
+/** The name the chair's team gives in "Recording as": Word must show it on the tracked changes. */
+const RECORDER = 'Ana Ortiz';
 
 const paragraph = (page: Page, number: string) => page.locator(`[data-testid="editor"] [data-pid][data-number="${number}"]`);
 
@@ -30,6 +34,16 @@ function documentXml(file: string): string {
 /** The plain text of a .docx body: the text runs (w:t) joined, tags dropped. */
 function wordText(xml: string): string {
   return [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((match) => match[1]).join('');
+}
+
+/** The inserted and the deleted words of a comparison's document.xml, one string per w:ins / w:del. */
+function trackedChanges(xml: string): { insertions: string[]; deletions: string[]; authors: string[] } {
+  const insertions = [...xml.matchAll(/<w:ins\b[^>]*>([\s\S]*?)<\/w:ins>/g)].map((match) => wordText(match[1] ?? ''));
+  const deletions = [...xml.matchAll(/<w:del\b[^>]*>([\s\S]*?)<\/w:del>/g)].map((match) =>
+    [...(match[1] ?? '').matchAll(/<w:delText(?:\s[^>]*)?>([^<]*)<\/w:delText>/g)].map((m) => m[1]).join(''),
+  );
+  const authors = [...xml.matchAll(/<w:(?:ins|del) [^>]*w:author="([^"]*)"/g)].map((match) => match[1] ?? '');
+  return { insertions, deletions, authors };
 }
 
 /** Records every progress stage and step the dialog shows, however briefly, from before the click. */
@@ -82,6 +96,7 @@ describe('exports from the browser build', () => {
   });
 
   test('the chair cuts the zero draft, then adds a paragraph after 7 and deletes the last word of 4', async () => {
+    await page.getByTestId('person-name').fill(RECORDER);
     await page.getByTestId('view-revisions').click();
     await page.getByTestId('revision-cut-open').click();
     await page.getByTestId('revision-cut-dialog').getByTestId('revision-cut-submit').click();
@@ -159,17 +174,82 @@ describe('exports from the browser build', () => {
     const zeroDraft = await dialog.getByTestId('export-from').locator('option', { hasText: 'Zero draft' }).getAttribute('value');
     await dialog.getByTestId('export-from').selectOption(zeroDraft ?? '');
     await dialog.getByTestId('export-to').selectOption({ label: 'Current text' });
+    // The dialog says whose changes Word will show: the name given in "Recording as".
+    await expect(dialog.getByTestId('export-author-note').textContent()).resolves.toBe(`In Word, the changes are tracked as made by ${RECORDER}.`);
     await page.screenshot({ path: `${SHOTS}/export-dialog-comparison.png` });
     const download = await exportAndDownload(page);
     expect(download.suggestedFilename()).toBe(`${SYMBOL_STEM} Zero draft to current text (comparison).docx`);
     const file = join(downloads, 'comparison.docx');
     await download.saveAs(file);
     const xml = documentXml(file);
-    const insertions = [...xml.matchAll(/<w:ins\b[^>]*>([\s\S]*?)<\/w:ins>/g)].map((match) => wordText(match[1] ?? ''));
-    const deletions = [...xml.matchAll(/<w:del\b[^>]*>([\s\S]*?)<\/w:del>/g)].map((match) => [...(match[1] ?? '').matchAll(/<w:delText(?:\s[^>]*)?>([^<]*)<\/w:delText>/g)].map((m) => m[1]).join(''));
+    const { insertions, deletions, authors } = trackedChanges(xml);
     expect(insertions.join('')).toContain(TYPED);
     expect(deletions.join(' ')).toContain(lastWordOfFour);
     expect(xml).toMatch(/<w:ins [^>]*w:author="[^"]+"[^>]*w:date="\d{4}-\d{2}-\d{2}T/);
+    // Every change is the person's, not the app's.
+    expect(authors.length).toBeGreaterThan(1);
+    expect(new Set(authors)).toEqual(new Set([RECORDER]));
+    expect(errors).toEqual([]);
+  });
+
+  test('the comparison shown in Revisions exports exactly its two sides, preset in the Export dialog', async () => {
+    await page.getByTestId('view-revisions').click();
+    await page.getByTestId('compare-before').selectOption({ label: 'Zero draft' });
+    await page.getByTestId('compare-after').selectOption({ label: 'Current text' });
+    await page.getByTestId('compare-run').click();
+    await page.getByTestId('compare-view').getByTestId('compare-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('export-kind-comparison').isChecked()).resolves.toBe(true);
+    const zeroDraft = await dialog.getByTestId('export-from').locator('option', { hasText: 'Zero draft' }).getAttribute('value');
+    await expect(dialog.getByTestId('export-from').inputValue()).resolves.toBe(zeroDraft);
+    await expect(dialog.getByTestId('export-to').inputValue()).resolves.toBe('current');
+    await expect(dialog.getByTestId('export-format-docx').isChecked()).resolves.toBe(true);
+    await page.screenshot({ path: `${SHOTS}/export-dialog-from-compare.png` });
+    const download = await exportAndDownload(page);
+    expect(download.suggestedFilename()).toBe(`${SYMBOL_STEM} Zero draft to current text (comparison).docx`);
+    const file = join(downloads, 'from-compare.docx');
+    await download.saveAs(file);
+    const { insertions, deletions, authors } = trackedChanges(documentXml(file));
+    expect(insertions.join('')).toContain(TYPED);
+    expect(deletions.join(' ')).toContain(lastWordOfFour);
+    expect(new Set(authors)).toEqual(new Set([RECORDER]));
+
+    // The other way round (current text to zero draft) swaps what Word inserts and deletes.
+    await page.getByTestId('compare-before').selectOption({ label: 'Current text' });
+    await page.getByTestId('compare-after').selectOption({ label: 'Zero draft' });
+    await page.getByTestId('compare-run').click();
+    await page.getByTestId('compare-view').getByTestId('compare-export').click();
+    await expect(dialog.getByTestId('export-from').inputValue()).resolves.toBe('current');
+    await expect(dialog.getByTestId('export-to').inputValue()).resolves.toBe(zeroDraft);
+    const reversed = await exportAndDownload(page);
+    const reversedFile = join(downloads, 'from-compare-reversed.docx');
+    await reversed.saveAs(reversedFile);
+    const swapped = trackedChanges(documentXml(reversedFile));
+    expect(swapped.deletions.join('')).toContain(TYPED);
+    expect(swapped.insertions.join(' ')).toContain(lastWordOfFour);
+  });
+
+  test('a revision opened read-only exports its own clean text, not the current one', async () => {
+    await page.getByTestId('view-revisions').click();
+    await page.getByTestId('compare-close').click();
+    await page.locator('[data-testid="revision-row"][data-label="Zero draft"]').getByTestId('revision-open').click();
+    await page.getByTestId('revision-reader').getByTestId('revision-reader-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('export-kind-clean').isChecked()).resolves.toBe(true);
+    const zeroDraft = await dialog.getByTestId('export-version').locator('option', { hasText: 'Zero draft' }).getAttribute('value');
+    await expect(dialog.getByTestId('export-version').inputValue()).resolves.toBe(zeroDraft);
+    await page.screenshot({ path: `${SHOTS}/export-dialog-from-revision.png` });
+    const download = await exportAndDownload(page);
+    expect(download.suggestedFilename()).toContain('Zero draft');
+    const file = join(downloads, 'zero-draft.docx');
+    await download.saveAs(file);
+    const body = wordText(documentXml(file));
+    expect(body).not.toContain(TYPED);
+    expect(body).toContain(`${lastWordOfFour}.`);
+    await page.getByTestId('revision-reader-close').click();
+    await page.getByTestId('view-text').click();
     expect(errors).toEqual([]);
   });
 

@@ -5,7 +5,10 @@
  * 2. on the sample negotiation, a delegation's returned file with tracked changes against paragraphs 3 (typed
  *    number) and 5 (no number: matched by text) and one paragraph that matches nothing is reviewed for FRA; one row is
  *    unticked, the rest recorded, and the margin shows France's proposal on 3 and nothing on 5;
- * 3. a damaged file gives a clear error and creates no document (as a new document and as proposals alike).
+ * 3. a damaged file gives a clear error and creates no document (as a new document and as proposals alike);
+ * 4. the negotiation bar offers "Record from Word…" to the chair's team; three paragraphs a delegation inserted one
+ *    after another after paragraph 7 are reviewed and recorded in Word's order: the margin cards and the proposed
+ *    paragraphs drawn in the text read Alpha, Beta, Gamma, numbered 7 bis, 7 ter, 7 quater.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -132,6 +135,30 @@ function manyChangesDocx(): Uint8Array {
   return packageDocx(paragraphs);
 }
 
+/** A returned file in which the delegation inserted three paragraphs one after another after paragraph 7. */
+function newParagraphsDocx(): Uint8Array {
+  const sample = sampleParagraphs();
+  const seventh = sample.get(7);
+  const eighth = sample.get(8);
+  if (!seventh || !eighth) throw new Error('the sample has no plain paragraphs 7 and 8');
+  const who = 'Ana Silva';
+  const when = '2026-02-05T09:00:00Z';
+  const inserted = (text: string) =>
+    `<w:p><w:pPr><w:rPr><w:ins w:id="${changeId++}" w:author="${who}" w:date="${when}"/></w:rPr></w:pPr>${ins(text, who, when)}</w:p>`;
+  return packageDocx([
+    `<w:p>${typedNumber('7')}${run(seventh)}</w:p>`,
+    ...NEW_PARAGRAPHS.map(inserted),
+    `<w:p>${typedNumber('8')}${run(eighth)}</w:p>`,
+  ]);
+}
+
+/** The new paragraphs of {@link newParagraphsDocx}, in the file's order. */
+const NEW_PARAGRAPHS = [
+  'Alpha: States welcomed the first of the new paragraphs.',
+  'Beta: States welcomed the second of the new paragraphs.',
+  'Gamma: States welcomed the third of the new paragraphs.',
+];
+
 /** Bytes that start like a zip and then are not one. */
 function damagedDocx(): Buffer {
   const bytes = Buffer.alloc(4096, 0x41);
@@ -157,6 +184,15 @@ function cardsOf(number: string) {
 async function chooseFile(trigger: () => Promise<void>, name: string, bytes: Uint8Array): Promise<void> {
   const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), trigger()]);
   await chooser.setFiles({ name, mimeType: DOCX_MIME, buffer: Buffer.from(bytes) });
+}
+
+/** How many proposals the open document holds, as the compilation counts them (the margin draws only those on screen). */
+async function proposalTotal(): Promise<number> {
+  await page.getByTestId('view-compilation').click();
+  const count = page.getByTestId('compilation').getByTestId('compilation-count');
+  const total = Number(await count.getAttribute('data-proposals'));
+  await page.getByTestId('view-text').click();
+  return total;
 }
 
 async function documentCount(): Promise<number> {
@@ -287,7 +323,8 @@ describe('importing proposals from a returned Word file', () => {
   test('a long review scrolls inside a small window; cancelling it records nothing; a damaged file is refused in the dialog', async () => {
     await page.setViewportSize({ width: 1024, height: 640 });
     await paragraph('5').waitFor({ timeout: 30_000 });
-    const cardsBefore = await page.getByTestId('proposal-card').count();
+    const proposalsBefore = await proposalTotal();
+    expect(proposalsBefore).toBeGreaterThan(0);
     await page.locator('[data-testid="doc-item"].is-open').getByTestId('doc-import-proposals').click();
     const dialog = page.getByTestId('import-proposals-dialog');
     await dialog.getByTestId('import-delegation').fill('BRA');
@@ -308,8 +345,48 @@ describe('importing proposals from a returned Word file', () => {
     await page.screenshot({ path: `${SHOTS}/import-review-long.png` });
     await dialog.getByTestId('dialog-close').click();
     await expect(page.getByTestId('import-proposals-dialog').count()).resolves.toBe(0);
-    await expect(page.getByTestId('proposal-card').count()).resolves.toBe(cardsBefore);
+    await expect(proposalTotal()).resolves.toBe(proposalsBefore);
     await page.setViewportSize({ width: 1440, height: 900 });
+    expect(errors).toEqual([]);
+  });
+  test('the bar offers “Record from Word…”; new paragraphs inserted one after another are recorded in Word’s order', async () => {
+    await paragraph('7').waitFor({ timeout: 30_000 });
+    await expect(cardsOf('7').count()).resolves.toBe(0);
+    const fromWord = page.getByTestId('negotiation-bar').getByTestId('propose-from-word');
+    await expect(fromWord.textContent()).resolves.toBe('Record from Word…');
+    await fromWord.click();
+    const dialog = page.getByTestId('import-proposals-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('import-delegation').fill('BRA');
+    await chooseFile(() => dialog.getByTestId('dialog-submit').click(), 'Brazil new paragraphs.docx', newParagraphsDocx());
+    const plans = dialog.getByTestId('import-plan');
+    await plans.first().waitFor({ timeout: 30_000 });
+    await expect(plans.count()).resolves.toBe(3);
+    await expect(plans.locator('ins').allTextContents()).resolves.toEqual(NEW_PARAGRAPHS);
+    await expect(plans.locator('.import-plan-kind').allTextContents()).resolves.toEqual([
+      'New paragraph after it:',
+      'New paragraph after the one above:',
+      'New paragraph after the one above:',
+    ]);
+    await page.screenshot({ path: `${SHOTS}/import-review-new-paragraphs.png` });
+    await dialog.getByTestId('dialog-submit').click();
+    await expect(page.getByTestId('import-proposals-dialog').count()).resolves.toBe(0);
+
+    // The margin lists them oldest first: recorded in Word's order, they read in it.
+    await expect.poll(() => cardsOf('7').count(), { timeout: 10_000 }).toBe(3);
+    await expect(cardsOf('7').locator('.card-wording ins').allTextContents()).resolves.toEqual(NEW_PARAGRAPHS);
+    // And so do the proposed paragraphs drawn in the text, numbered as the sequence they make.
+    const ghosts = paragraph('7').locator('.ph-ghost-paragraph');
+    await expect(ghosts.locator('.ph-ghost-text').allTextContents()).resolves.toEqual(NEW_PARAGRAPHS);
+    await expect(ghosts.locator('.ph-ghost-label').allTextContents()).resolves.toEqual(['7 bis (proposed)', '7 ter (proposed)', '7 quater (proposed)']);
+    await paragraph('7').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/import-new-paragraphs-margin.png` });
+
+    // The compilation lists them in the same order under paragraph 7.
+    await page.getByTestId('view-compilation').click();
+    const compiled = page.getByTestId('compilation').locator('[data-testid="proposal-card"][data-code="BRA"] .card-wording ins');
+    await expect.poll(() => compiled.allTextContents()).toEqual(NEW_PARAGRAPHS);
+    await page.getByTestId('view-text').click();
     expect(errors).toEqual([]);
   });
 });

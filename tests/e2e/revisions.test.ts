@@ -1,7 +1,9 @@
 /**
  * End to end, revisions on one laptop: the chair's team cuts the zero draft, adds a paragraph after 7 (it reads
  * "7 bis" and 8 stays 8), compares the zero draft with the current text (one paragraph added, the typed words
- * underlined in the redline), cuts Rev.1 (numbers run 1..N again) and opens the zero draft read-only. Then two
+ * underlined in the redline; "Export…" there opens the Export dialog preset to exactly that comparison), cuts Rev.1
+ * (numbers run 1..N again) and opens the zero draft read-only (its UN header and footnotes drawn as on the page;
+ * "Export…" there presets the clean text of the zero draft). Then two
  * proposals recorded from the floor against Rev.1, one accepted and one rejected: once Rev.2 is cut their cards say
  * "Incorporated in Rev.2" and "Not incorporated in Rev.2", in the margin and in the compilation; and a comparison of
  * Rev.2 with the current text follows the text when an undo changes it.
@@ -167,6 +169,20 @@ describe('revisions on one laptop', () => {
     await expect(side.locator('tbody tr').count()).resolves.toBe(1);
     await expect(side.locator('tbody tr td').nth(1).textContent()).resolves.toContain(TYPED);
     await expect(side.locator('tbody tr td').nth(0).textContent()).resolves.toBe('');
+
+    // Export… exports what is on screen: the comparison of these two sides, nothing to choose again.
+    await view.getByTestId('compare-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('export-kind-comparison').isChecked()).resolves.toBe(true);
+    const zeroDraft = await dialog.getByTestId('export-from').locator('option', { hasText: 'Zero draft' }).getAttribute('value');
+    expect(zeroDraft).toMatch(/\S/);
+    await expect(dialog.getByTestId('export-from').inputValue()).resolves.toBe(zeroDraft);
+    await expect(dialog.getByTestId('export-to').inputValue()).resolves.toBe('current');
+    await dialog.getByTestId('dialog-close').click();
+    await expect(dialog.count()).resolves.toBe(0);
+    // The comparison is still there to go back to.
+    await expect(view.getByTestId('compare-summary').textContent()).resolves.toBe('0 changed, 1 added, 0 deleted, 0 moved');
   });
 
   test('cutting Rev.1 numbers the text 1..N again: the new paragraph is 8', async () => {
@@ -188,10 +204,28 @@ describe('revisions on one laptop', () => {
     const before = await text.textContent();
     expect(before).not.toContain(TYPED);
     await expect(text.locator('[data-number]').count()).resolves.toBe(total);
+    // Drawn as the page is: the UN header block, and footnotes as numbers with their text at the foot.
+    await expect(text.getByTestId('document-header').count()).resolves.toBe(1);
+    await expect(text.locator('.footnote-ref[data-footnote="1"]').count()).resolves.toBe(1);
+    const footnotes = reader.getByTestId('revision-footnotes').locator('li');
+    await expect(footnotes.count()).resolves.toBeGreaterThan(0);
+    const firstFootnote = (await footnotes.first().textContent()) ?? '';
+    expect(firstFootnote.length).toBeGreaterThan(3);
+    await expect(text.textContent()).resolves.not.toContain(firstFootnote.replace(/^1/, ''));
+    await page.screenshot({ path: `${SHOTS}/revisions-open-read-only.png` });
     await text.locator('[data-number="3"]').click();
     await page.keyboard.type('tampering');
     await page.keyboard.press('Enter');
     await expect(text.textContent()).resolves.toBe(before);
+
+    // Export… presets the clean text of this revision.
+    await reader.getByTestId('revision-reader-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('export-kind-clean').isChecked()).resolves.toBe(true);
+    const zeroDraft = await dialog.getByTestId('export-version').locator('option', { hasText: 'Zero draft' }).getAttribute('value');
+    await expect(dialog.getByTestId('export-version').inputValue()).resolves.toBe(zeroDraft);
+    await dialog.getByTestId('dialog-close').click();
     await page.getByTestId('view-text').click();
     await expect(page.getByTestId('editor').textContent()).resolves.not.toContain('tampering');
     expect(errors).toEqual([]);

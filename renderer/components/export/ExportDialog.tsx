@@ -29,6 +29,11 @@ export interface ExportDialogProps {
   session: DocumentSession;
   /** Overrides the defaults (the clean text of the current text as Word). */
   initial?: Partial<ExportChoice>;
+  /**
+   * Who the tracked changes of a comparison with the current text are by in Word: the name the person gave
+   * ("Recording as", or the signed-in account). Without it main writes "Penholder".
+   */
+  author?: string;
   /** Told where the file went (a path, or the download's name in the browser) once it is saved. */
   onExported: (where: string) => void;
   onClose: () => void;
@@ -110,7 +115,7 @@ function VersionPicker(props: { label: string; revisions: readonly RevisionEntry
 }
 
 /** The Export dialog, open while mounted. */
-export function ExportDialog({ api, session, initial, onExported, onClose }: ExportDialogProps) {
+export function ExportDialog({ api, session, initial, author, onExported, onClose }: ExportDialogProps) {
   const revisions = useMemo(() => revisionsOf(session), [session]);
   const latest = revisions.at(-1);
   const [kind, setKind] = useState<ExportKind>(initial?.kind ?? 'clean');
@@ -132,6 +137,9 @@ export function ExportDialog({ api, session, initial, onExported, onClose }: Exp
   const chosenFormat = formats.includes(format) ? format : 'docx';
   const busy = phase.step !== 'choose';
   const comparisonPossible = revisions.length > 0;
+  const byWhom = author?.trim() ?? '';
+  // Word attributes the changes to whoever cut the later revision; only the current text's changes are this person's.
+  const laterRevision = to === CURRENT_TEXT ? null : (revisions.find((entry) => entry.id === to) ?? null);
 
   const start = async (): Promise<void> => {
     setError(null);
@@ -143,7 +151,7 @@ export function ExportDialog({ api, session, initial, onExported, onClose }: Exp
       id: session.id,
       kind,
       format: chosenFormat,
-      ...(kind === 'comparison' ? { from, to } : kind === 'clean' ? { to } : {}),
+      ...(kind === 'comparison' ? { from, to, ...(byWhom ? { author: byWhom } : {}) } : kind === 'clean' ? { to } : {}),
     };
     try {
       // The export is built from what is on disk: let the last keystrokes reach it first.
@@ -229,10 +237,18 @@ export function ExportDialog({ api, session, initial, onExported, onClose }: Exp
         </div>
       )}
       {kind === 'comparison' && comparisonPossible && (
-        <div className="field-row">
-          <VersionPicker label="From (earlier)" revisions={revisions} value={from} onChange={setFrom} disabled={busy} testId="export-from" />
-          <VersionPicker label="To (later)" revisions={revisions} value={to} onChange={setTo} disabled={busy} testId="export-to" />
-        </div>
+        <>
+          <div className="field-row">
+            <VersionPicker label="From (earlier)" revisions={revisions} value={from} onChange={setFrom} disabled={busy} testId="export-from" />
+            <VersionPicker label="To (later)" revisions={revisions} value={to} onChange={setTo} disabled={busy} testId="export-to" />
+          </div>
+          {chosenFormat === 'docx' && (
+            <p className="muted export-note" data-testid="export-author-note">
+              In Word, the changes are tracked as made by <strong>{laterRevision ? laterRevision.by : byWhom || 'Penholder'}</strong>
+              {laterRevision ? `, who cut ${laterRevision.label}.` : '.'}
+            </p>
+          )}
+        </>
       )}
       {kind === 'compilation' && <p className="muted export-note">The compilation is of the current text, with every proposal, its support and objections, and its status.</p>}
       {busy && (

@@ -46,7 +46,7 @@ function matchedSummary(byNumber: number, byText: number): string {
   return `${byNumber} matched by paragraph number, ${byText} by text`;
 }
 
-function PlanWording({ item }: { item: PlannedProposal }) {
+function PlanWording({ item, follows }: { item: PlannedProposal; follows: boolean }) {
   const { plan } = item;
   switch (plan.kind) {
     case 'replace':
@@ -61,7 +61,9 @@ function PlanWording({ item }: { item: PlannedProposal }) {
     case 'new-paragraph':
       return (
         <p className="import-plan-wording" data-testid="import-plan-wording">
-          <span className="import-plan-kind">{item.reference ? 'New paragraph after it:' : 'New paragraph at the top of the text:'}</span>
+          <span className="import-plan-kind">
+            {follows ? 'New paragraph after the one above:' : item.reference ? 'New paragraph after it:' : 'New paragraph at the top of the text:'}
+          </span>
           <ins>{plan.text}</ins>
         </p>
       );
@@ -75,7 +77,7 @@ function PlanWording({ item }: { item: PlannedProposal }) {
   }
 }
 
-function PlanRow({ item, ticked, onToggle }: { item: PlannedProposal; ticked: boolean; onToggle: () => void }) {
+function PlanRow({ item, follows, ticked, onToggle }: { item: PlannedProposal; follows: boolean; ticked: boolean; onToggle: () => void }) {
   const { plan } = item;
   const blocked = item.draft === null;
   const date = formatWordDate(plan.date);
@@ -94,7 +96,7 @@ function PlanRow({ item, ticked, onToggle }: { item: PlannedProposal; ticked: bo
         {item.reference ? `¶ ${item.reference}` : '¶'}
       </span>
       <div className="import-plan-body">
-        <PlanWording item={item} />
+        <PlanWording item={item} follows={follows} />
         <div className="import-plan-meta" data-testid="import-plan-meta">
           {plan.author.trim() || 'Unknown author'}
           {date && ` · ${date}`}
@@ -131,6 +133,13 @@ function UnmatchedRow({ paragraph }: { paragraph: UnmatchedParagraph }) {
       </span>
     </li>
   );
+}
+
+/** Whether the plan at `index` is a new paragraph that Word put right after the new paragraph planned before it. */
+function newParagraphFollows(proposals: readonly PlannedProposal[], index: number): boolean {
+  const item = proposals[index];
+  const previous = proposals[index - 1];
+  return item?.plan.kind === 'new-paragraph' && previous?.plan.kind === 'new-paragraph' && previous.plan.pid === item.plan.pid;
 }
 
 /** The import of proposals from a Word file, from choosing the file to recording them. */
@@ -246,8 +255,14 @@ export function ImportProposalsDialog({ api, negotiation, onClose, onDone }: Imp
         </p>
         {review.proposals.length > 0 ? (
           <ul className="import-plans" data-testid="import-plans">
-            {review.proposals.map((item) => (
-              <PlanRow key={item.key} item={item} ticked={item.draft !== null && !skipped.has(item.key)} onToggle={() => toggle(item.key)} />
+            {review.proposals.map((item, index) => (
+              <PlanRow
+                key={item.key}
+                item={item}
+                follows={newParagraphFollows(review.proposals, index)}
+                ticked={item.draft !== null && !skipped.has(item.key)}
+                onToggle={() => toggle(item.key)}
+              />
             ))}
           </ul>
         ) : (

@@ -73,7 +73,7 @@ export function ImportReportDialog({ fileName, title, report, onClose }: ImportR
             {notKept.map((entry) => (
               <li key={entry.what} data-testid="import-not-kept-item" data-what={entry.what}>
                 <span className="import-not-kept-what">
-                  {entry.what} <span className="muted">× {entry.count.toLocaleString()}</span>
+                  {entry.what} <span className="muted import-times">×&nbsp;{entry.count.toLocaleString()}</span>
                 </span>
                 {entry.example && (
                   <span className="import-example" title={entry.example}>

@@ -183,3 +183,33 @@ describe('reviewing and recording tracked changes', () => {
     negotiation.destroy();
   });
 });
+
+describe('new paragraphs inserted one after another in Word', () => {
+  /** A paragraph Word marks as wholly inserted. */
+  const inserted = (index: number, text: string): TrackedParagraph => ({
+    index,
+    number: null,
+    original: '',
+    proposed: text,
+    changes: [{ kind: 'insert', author: 'Marie Dupont', date: '2026-02-03T10:00:00Z', text, offset: 0 }],
+    wholeParagraph: 'inserted',
+  });
+  const unchanged = (index: number, number: string, text: string): TrackedParagraph => ({ index, number, original: text, proposed: text, changes: [], wholeParagraph: null });
+  const WORD_ORDER = ['Alpha: the first new paragraph.', 'Beta: the second new paragraph.', 'Gamma: the third new paragraph.', 'Delta: the fourth new paragraph.'];
+
+  it('are recorded after the same paragraph in Word’s order, and the margin and the compilation list them so', () => {
+    const { negotiation } = session(chairHere);
+    const tracked = [unchanged(0, '1', FIRST), ...WORD_ORDER.map((text, index) => inserted(index + 1, text))];
+    const review = reviewTrackedChanges(negotiation, tracked, { code: 'FRA', fileName: 'France.docx' });
+    expect(review.proposals.map((p) => [p.plan.kind, p.plan.pid, p.plan.text])).toEqual(WORD_ORDER.map((text) => ['new-paragraph', 'a', text]));
+    // Recorded in one action, all within a millisecond or two: the order must not be left to the ids' random part.
+    const { recorded } = recordPlannedProposals(negotiation, review.proposals, { code: 'FRA', fileName: 'France.docx' });
+    const times = recorded.map((p) => p.createdAt);
+    expect(new Set(times).size).toBe(times.length);
+    expect([...times].sort()).toEqual(times);
+    // The margin cards and the compilation both read the paragraph's proposals, oldest first.
+    expect(negotiation.paragraph('a').proposals.map((view) => view.proposal.text)).toEqual(WORD_ORDER);
+    expect(negotiation.snapshot().byPid.get('a')?.proposals.map((view) => view.proposal.text)).toEqual(WORD_ORDER);
+    negotiation.destroy();
+  });
+});

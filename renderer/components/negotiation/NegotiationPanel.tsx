@@ -72,6 +72,8 @@ const KIND_BUTTONS: Readonly<Record<ProposalKind, string>> = {
 /** What the panel gives the editor area to place. */
 export interface NegotiationPanelParts {
   bar: ReactNode;
+  /** On a document on this computer only: who holds the pen ("Recording as"), for the sharing line beside its place. */
+  person: ReactNode;
   margin: ReactNode;
   overlay: ReactNode;
   dialogs: ReactNode;
@@ -88,6 +90,10 @@ export interface NegotiationPanelOptions {
   /** For a local document: who holds the pen, and how to change it. */
   person: string;
   onPerson: (name: string) => void;
+  /** Opens the Export dialog on versions: `from` null exports the clean text of `to`, else their comparison. */
+  onExport?: (from: string | null, to: string) => void;
+  /** Opens the review of proposals from a returned Word file; the bar offers it to whoever may propose. */
+  onImportProposals?: () => void;
 }
 
 function FiltersMenu({ negotiation, onClose }: { negotiation: NegotiationSession; onClose: () => void }) {
@@ -329,7 +335,7 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
     return () => window.removeEventListener('keydown', onKey);
   }, [negotiation, controller, mode, dialog, propose, statusOfCaret, focusCards]);
 
-  if (!negotiation) return { bar: null, margin: null, overlay: null, dialogs: null, mode: 'text' };
+  if (!negotiation) return { bar: null, person: null, margin: null, overlay: null, dialogs: null, mode: 'text' };
 
   const identity = negotiation.identity;
   const mergeViews = [...merge].flatMap((id) => {
@@ -356,6 +362,22 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
               {KIND_BUTTONS[kind]}
             </button>
           ))}
+          {options.onImportProposals && (
+            <button
+              type="button"
+              className="button small"
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={options.onImportProposals}
+              title={
+                identity.role === 'chair'
+                  ? 'Record the tracked changes of a delegation’s returned Word file as its proposals, after a review'
+                  : 'Table the tracked changes of your returned Word file as your proposals, after a review'
+              }
+              data-testid="propose-from-word"
+            >
+              {identity.role === 'chair' ? 'Record from Word…' : 'Propose from Word…'}
+            </button>
+          )}
         </div>
       )}
       {negotiation.isChair && (
@@ -399,19 +421,24 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
           </button>
         ))}
       </div>
-      <span className="tool-spacer" />
-      {identity.local ? (
-        <label className="person-field" title="The name recorded on decisions and on proposals recorded from the floor">
-          Recording as
-          <input value={options.person} onChange={(event) => options.onPerson(event.target.value)} data-testid="person-name" size={14} />
-        </label>
-      ) : (
-        <span className="negotiation-role" data-testid="negotiation-role">
-          {roleLine(negotiation)}
-        </span>
+      {!identity.local && (
+        <>
+          <span className="tool-spacer" />
+          <span className="negotiation-role" data-testid="negotiation-role">
+            {roleLine(negotiation)}
+          </span>
+        </>
       )}
     </div>
   );
+
+  // On one laptop the sharing line has room for it; the bar of actions then fits on one line in a 1440 px window.
+  const person = identity.local ? (
+    <label className="person-field" title="The name recorded on decisions, on proposals recorded from the floor and on exported tracked changes">
+      Recording as
+      <input value={options.person} onChange={(event) => options.onPerson(event.target.value)} data-testid="person-name" size={14} />
+    </label>
+  ) : null;
 
   const margin =
     mode === 'text' ? (
@@ -432,7 +459,7 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
     ) : mode === 'activity' ? (
       <ActivityView negotiation={negotiation} view={controller?.view ?? null} onJump={jumpTo} onClose={() => setMode('text')} />
     ) : mode === 'revisions' ? (
-      <RevisionsView negotiation={negotiation} currentDoc={currentDoc} notify={notify} onClose={() => setMode('text')} />
+      <RevisionsView negotiation={negotiation} currentDoc={currentDoc} notify={notify} onExport={options.onExport} onClose={() => setMode('text')} />
     ) : null;
 
   const close = () => {
@@ -473,7 +500,7 @@ export function useNegotiationPanel(options: NegotiationPanelOptions): Negotiati
   } else if (dialog?.kind === 'status') {
     dialogs = <StatusDialog negotiation={negotiation} pid={dialog.pid} reference={reference(dialog.pid)} onClose={close} onDone={done} />;
   }
-  return { bar, margin, overlay, dialogs, mode };
+  return { bar, person, margin, overlay, dialogs, mode };
 }
 
 /** The text and content size of the paragraph with a pid, from the editor. */

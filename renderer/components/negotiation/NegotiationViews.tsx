@@ -145,7 +145,7 @@ export function CompilationView({ negotiation, view, actions, mergeSelection, on
     <section className="negotiation-view compilation" aria-label="Compilation" data-testid="compilation">
       <header className="negotiation-view-head">
         <h2>Compilation</h2>
-        <span className="muted">
+        <span className="muted" data-testid="compilation-count" data-proposals={total}>
           {rows.length} paragraphs · {total} proposals
         </span>
         <label className="inline-check">

@@ -139,13 +139,16 @@ function TextState({ negotiation, view, reference }: { negotiation: NegotiationS
   return null;
 }
 
-/** A mark beside the fate for the eye (the words say it all; the mark and colour only help scanning a column). */
-const FATE_MARKS: Readonly<Record<ProposalFate, { mark: string; color: string }>> = {
-  incorporated: { mark: '✓', color: 'var(--ok)' },
-  'incorporated in part': { mark: '◐', color: '#8a5a00' },
-  'not incorporated': { mark: '✗', color: 'var(--danger)' },
-  'paragraph removed': { mark: '–', color: 'var(--muted)' },
-  'not applicable': { mark: '', color: 'inherit' },
+/**
+ * A mark beside the fate for the eye (the words say it all; the mark and the colour of `.card-fate.is-<fate>` in
+ * styles.css only help scanning a column).
+ */
+const FATE_MARKS: Readonly<Record<ProposalFate, string>> = {
+  incorporated: '✓',
+  'incorporated in part': '◐',
+  'not incorporated': '✗',
+  'paragraph removed': '–',
+  'not applicable': '',
 };
 
 /**
@@ -162,19 +165,13 @@ function RevisionLine({ negotiation, proposal }: { negotiation: NegotiationSessi
   const fateText = note.fate !== null && note.next !== null ? describeFate(note.fate, note.next) : null;
   const mark = note.fate !== null ? FATE_MARKS[note.fate] : null;
   return (
-    <p className="card-meta card-revision" data-testid="card-revision" style={{ overflowWrap: 'anywhere' }}>
+    <p className="card-meta card-revision" data-testid="card-revision">
       <span data-testid="card-made-against">{note.madeAgainst === null ? 'Made before the first revision' : `Made against ${note.madeAgainst}`}</span>
       {fateText !== null && mark !== null && (
         <>
           {' · '}
-          {/* Inline-block: the fate moves to the next line whole rather than breaking after "Incorporated in". */}
-          <strong
-            className={`card-fate is-${note.fate?.replace(/ /g, '-')}`}
-            data-testid="card-fate"
-            data-fate={note.fate}
-            style={{ color: mark.color, display: 'inline-block', maxWidth: '100%' }}
-          >
-            <span aria-hidden="true">{mark.mark}</span> {fateText}
+          <strong className={`card-fate is-${note.fate?.replace(/ /g, '-')}`} data-testid="card-fate" data-fate={note.fate}>
+            <span aria-hidden="true">{mark}</span> {fateText}
           </strong>
         </>
       )}

@@ -19,6 +19,9 @@ import {
 import { schema } from '../../../shared/schema/index.ts';
 import { describeError } from '../../bridge.ts';
 import { numberingPlugin } from '../../editor/numberingPlugin.ts';
+import { HeaderView } from '../../editor/headerView.ts';
+import { collectFootnotes, type FootnoteEntry } from '../../editor/outline.ts';
+import { analyzeDocument } from '../../../shared/model/analyze.ts';
 import type { NegotiationSession } from '../../negotiation/negotiationSession.ts';
 
 /** The choice that stands for the text as it is now, in the compare pickers. */
@@ -30,6 +33,11 @@ export interface RevisionsViewProps {
   /** The live text, for "compare with the current text". */
   currentDoc: () => ProseMirrorNode | null;
   notify: (message: string, tone?: 'error' | 'info') => void;
+  /**
+   * Opens the Export dialog preset to what is shown: the comparison of `from` with `to` (each a revision id or
+   * 'current'), or with `from` null the clean text of revision `to`. Without it the views offer no export.
+   */
+  onExport?: (from: string | null, to: string) => void;
   onClose: () => void;
 }
 
@@ -61,7 +69,7 @@ function todayLocal(): string {
 const remembered = new WeakMap<NegotiationSession, { shown: Shown; before: string; after: string }>();
 
 /** The whole revisions view, shown over the workspace. */
-export function RevisionsView({ negotiation, currentDoc, notify, onClose }: RevisionsViewProps) {
+export function RevisionsView({ negotiation, currentDoc, notify, onExport, onClose }: RevisionsViewProps) {
   const revisions = useRevisions(negotiation);
   const memory = remembered.get(negotiation);
   const [shown, setShown] = useState<Shown>(memory?.shown ?? { kind: 'list' });
@@ -137,7 +145,9 @@ export function RevisionsView({ negotiation, currentDoc, notify, onClose }: Revi
           </button>
         </div>
       )}
-      {shown.kind === 'open' && <OpenRevision entry={revisions.find((entry) => entry.id === shown.id) ?? null} onClose={() => setShown({ kind: 'list' })} />}
+      {shown.kind === 'open' && (
+        <OpenRevision entry={revisions.find((entry) => entry.id === shown.id) ?? null} onExport={onExport} onClose={() => setShown({ kind: 'list' })} />
+      )}
       {shown.kind === 'compare' && (
         <CompareRevisions
           negotiation={negotiation}
@@ -145,6 +155,7 @@ export function RevisionsView({ negotiation, currentDoc, notify, onClose }: Revi
           before={shown.before}
           after={shown.after}
           currentDoc={currentDoc}
+          onExport={onExport}
           onClose={() => setShown({ kind: 'list' })}
         />
       )}
@@ -215,7 +226,7 @@ function CutRevisionForm({
         }
       }}
     >
-      <label>
+      <label className="revision-label-field">
         Label <input value={label} onChange={(event) => setLabel(event.target.value)} data-testid="revision-label" autoFocus />
       </label>
       <label>
@@ -229,20 +240,31 @@ function CutRevisionForm({
           {error}
         </p>
       )}
-      <button type="submit" className="button small primary" data-testid="revision-cut-submit">
-        Cut revision
-      </button>
-      <button type="button" className="button small" onClick={onClose}>
-        Cancel
-      </button>
+      <span className="revision-cut-actions">
+        <button type="submit" className="button small primary" data-testid="revision-cut-submit">
+          Cut revision
+        </button>
+        <button type="button" className="button small" onClick={onClose}>
+          Cancel
+        </button>
+      </span>
     </form>
   );
 }
 
 /** A revision's text, drawn with the document schema in a view nobody can type into. */
-function OpenRevision({ entry, onClose }: { entry: RevisionEntry | null; onClose: () => void }) {
+function OpenRevision({
+  entry,
+  onExport,
+  onClose,
+}: {
+  entry: RevisionEntry | null;
+  onExport: RevisionsViewProps['onExport'];
+  onClose: () => void;
+}) {
   const mount = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
+  const [footnotes, setFootnotes] = useState<readonly FootnoteEntry[]>([]);
   useEffect(() => {
     if (!entry || !mount.current) return;
     let doc: ProseMirrorNode;
@@ -253,9 +275,15 @@ function OpenRevision({ entry, onClose }: { entry: RevisionEntry | null; onClose
       return;
     }
     setError(null);
+    setFootnotes(collectFootnotes(doc, analyzeDocument(doc)));
     const view = new EditorView(mount.current, {
       state: EditorState.create({ doc, plugins: [numberingPlugin()] }),
       editable: () => false,
+      // Drawn as the page is in the editor (the UN header block, footnote numbers), with nothing to open or edit.
+      nodeViews: {
+        header: (node, outer, getPos) => new HeaderView(node, outer, getPos),
+        footnote: (node) => readOnlyFootnote(node),
+      },
       attributes: { 'aria-label': `${entry.label} (read-only)`, 'aria-readonly': 'true', 'data-testid': 'revision-text' },
     });
     return () => view.destroy();
@@ -269,6 +297,17 @@ function OpenRevision({ entry, onClose }: { entry: RevisionEntry | null; onClose
           {entry.date} · cut by {entry.by}
         </span>
         <span className="collab-spacer" />
+        {onExport && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => onExport(null, entry.id)}
+            title={`Export the clean text of ${entry.label} (Word, PDF, HTML or Markdown)`}
+            data-testid="revision-reader-export"
+          >
+            Export…
+          </button>
+        )}
         <button type="button" className="button small" onClick={onClose} data-testid="revision-reader-close">
           Close
         </button>
@@ -280,10 +319,33 @@ function OpenRevision({ entry, onClose }: { entry: RevisionEntry | null; onClose
       ) : (
         <article className="page read-only revision-page">
           <div ref={mount} className="page-text" />
+          {footnotes.length > 0 && (
+            <section className="page-footnotes" aria-label="Footnotes" data-testid="revision-footnotes">
+              <ol>
+                {footnotes.map((footnote) => (
+                  <li key={`${footnote.number}-${footnote.pos}`}>
+                    <span className="footnote-entry is-static">
+                      <sup className="footnote-entry-number">{footnote.number}</sup>
+                      <span className="footnote-entry-text">{footnote.text}</span>
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
         </article>
       )}
     </div>
   );
+}
+
+/** A footnote of a revision: its number (from the numbering decorations), its text listed at the foot of the page. */
+function readOnlyFootnote(node: ProseMirrorNode): { dom: HTMLElement } {
+  const dom = document.createElement('sup');
+  dom.className = 'footnote-ref';
+  dom.title = node.textContent || 'Empty footnote';
+  dom.setAttribute('aria-label', `Footnote: ${node.textContent}`);
+  return { dom };
 }
 
 function Runs({ runs }: { runs: readonly WordDiff[] }) {
@@ -397,6 +459,7 @@ function CompareRevisions({
   before,
   after,
   currentDoc,
+  onExport,
   onClose,
 }: {
   negotiation: NegotiationSession;
@@ -404,6 +467,7 @@ function CompareRevisions({
   before: string;
   after: string;
   currentDoc: () => ProseMirrorNode | null;
+  onExport: RevisionsViewProps['onExport'];
   onClose: () => void;
 }) {
   const [layout, setLayout] = useState<'inline' | 'side'>('inline');
@@ -472,6 +536,17 @@ function CompareRevisions({
             Side by side
           </button>
         </div>
+        {onExport && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => onExport(before, after)}
+            title={`Export this comparison of ${names[0]} with ${names[1]} (Word with tracked changes, PDF or HTML)`}
+            data-testid="compare-export"
+          >
+            Export…
+          </button>
+        )}
         <button type="button" className="button small" onClick={onClose} data-testid="compare-close">
           Close
         </button>
