@@ -32,6 +32,12 @@ export interface ApplyOptions {
   readonly newPid?: () => string;
   /** Whether a pid is agreed ad ref: a deletion or move that would carry a locked sub-paragraph along is refused. */
   readonly isLockedPid?: (pid: string) => boolean;
+  /**
+   * For a new paragraph: the wordings of paragraphs already accepted from proposals made earlier to follow the same
+   * paragraph. The new one goes after those of them that still follow it, so new paragraphs proposed in one order
+   * (a Word file's three inserted paragraphs) read in that order whatever order the chair accepts them in.
+   */
+  readonly earlierSiblings?: readonly string[];
 }
 
 /** The pids inside a run of top-level blocks (a paragraph and its lettered sub-paragraphs). */
@@ -44,6 +50,30 @@ function pidsWithin(blocks: readonly Y.XmlElement[]): string[] {
   };
   blocks.forEach(walk);
   return pids;
+}
+
+/**
+ * The block a new paragraph goes after: the anchor, or the last of the consecutive blocks right after it whose
+ * wordings are among `siblings` (each wording used once), i.e. the earlier-proposed new paragraphs already accepted.
+ */
+function afterEarlierSiblings(fragment: Y.XmlFragment, anchor: Y.XmlElement, siblings: readonly string[]): Y.XmlElement {
+  if (siblings.length === 0) return anchor;
+  const remaining = new Map<string, number>();
+  for (const wording of siblings) remaining.set(wording, (remaining.get(wording) ?? 0) + 1);
+  const children = fragment.toArray();
+  let after = anchor;
+  let next = insertionIndexAfter(fragment, anchor);
+  while (next < children.length) {
+    const block = children[next];
+    if (!(block instanceof Y.XmlElement) || block.nodeName !== 'numbered_paragraph') break;
+    const wording = paragraphWording(block);
+    const count = remaining.get(wording) ?? 0;
+    if (count === 0) break;
+    remaining.set(wording, count - 1);
+    after = block;
+    next = insertionIndexAfter(fragment, block);
+  }
+  return after;
 }
 
 /** Quotes a wording for an error message, shortened. */
@@ -111,8 +141,9 @@ export function planApplication(textDoc: Y.Doc, proposal: Proposal, options: App
       const text = modified ?? proposal.text;
       if (text.trim() === '') throw new NegotiationError('empty-replacement', 'A new paragraph needs its text.');
       const pid = fresh();
+      const after = afterEarlierSiblings(fragment, paragraph, options.earlierSiblings ?? []);
       return () => {
-        insertParagraph(fragment, paragraph, pid, text);
+        insertParagraph(fragment, after, pid, text);
       };
     }
     case 'delete-paragraph': {

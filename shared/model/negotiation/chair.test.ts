@@ -53,6 +53,29 @@ describe('ChairNegotiator decisions', () => {
     expect(readNegotiation(docs.text, docs.chair, docs.delegations).byId.get(proposal.id)).toMatchObject({ status: 'accepted', overtaken: false });
   });
 
+  it('new paragraphs proposed after the same paragraph read in the order they were proposed, whatever order they are accepted in', () => {
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]]) {
+      const { docs, fra, chair } = setup();
+      const texts = ['Alpha first.', 'Beta second.', 'Gamma third.'];
+      const proposals = texts.map((text) => fra.propose({ kind: 'new-paragraph', pid: 'p2', text }));
+      for (const index of order) chair.accept((proposals[index] as (typeof proposals)[number]).id, 'Agreed');
+      const after = pidsOf(docs.text).slice(pidsOf(docs.text).indexOf('p2') + 1, -1);
+      expect(after.map((pid) => wordingOf(docs.text, pid)), `accepted in the order ${order.join(', ')}`).toEqual(texts);
+      expect(pidsOf(docs.text).at(-1)).toBe('p3');
+    }
+  });
+
+  it('an earlier-proposed new paragraph accepted as modified, or one the chair has since edited, still orders correctly or falls back to right after the anchor', () => {
+    const { docs, fra, chair } = setup();
+    const first = fra.propose({ kind: 'new-paragraph', pid: 'p2', text: 'First as proposed.' });
+    const second = fra.propose({ kind: 'new-paragraph', pid: 'p2', text: 'Second.' });
+    chair.acceptAsModified(first.id, 'First as the chair put it.', 'Compromise');
+    chair.accept(second.id, 'Agreed');
+    const pids = pidsOf(docs.text);
+    const after = pids.slice(pids.indexOf('p2') + 1, pids.indexOf('p3'));
+    expect(after.map((pid) => wordingOf(docs.text, pid))).toEqual(['First as the chair put it.', 'Second.']);
+  });
+
   it('applies insertions, deletions of words, new, deleted and moved paragraphs', () => {
     const { docs, fra, chair } = setup();
     const point = spanOf(docs.text, 'p3', 'again').from;

@@ -22,6 +22,7 @@ import {
 } from './store.ts';
 import { indexParagraphs, textFragment } from './text.ts';
 import type { NegotiationUndo } from './undo.ts';
+import { compareProposals } from './view.ts';
 import {
   CHAIR_CODE,
   Decision,
@@ -77,6 +78,24 @@ export class ChairNegotiator {
     const stored = lookupProposal(this.#docs.chair, this.#docs.delegations, proposalId);
     if (!stored) throw new NegotiationError('unknown-proposal', `There is no proposal ${proposalId}.`);
     return stored;
+  }
+
+  /**
+   * For a new paragraph: the wordings the chair already accepted from new-paragraph proposals on the same paragraph
+   * made before this one (see ApplyOptions.earlierSiblings); empty for every other kind.
+   */
+  #earlierSiblings(proposal: Proposal): string[] {
+    if (proposal.kind !== 'new-paragraph') return [];
+    const wordings: string[] = [];
+    for (const id of decisionsMap(this.#docs.chair).keys()) {
+      if (id === proposal.id) continue;
+      const decision = readDecision(this.#docs.chair, id);
+      if (decision === null || (decision.kind !== 'accepted' && decision.kind !== 'accepted-as-modified')) continue;
+      const earlier = lookupProposal(this.#docs.chair, this.#docs.delegations, id)?.proposal;
+      if (!earlier || earlier.kind !== 'new-paragraph' || earlier.pid !== proposal.pid || compareProposals(earlier, proposal) >= 0) continue;
+      wordings.push(decision.modifiedText ?? earlier.text);
+    }
+    return wordings;
   }
 
   /** Finds a proposal that still awaits a decision, or refuses. */
@@ -164,7 +183,11 @@ export class ChairNegotiator {
     const proposal = this.#pending(proposalId);
     this.#refuseLocked(proposal);
     const decision = this.#decision('accepted', reason);
-    const edit = planApplication(this.#docs.text, proposal, { newPid: this.#options.newPid, isLockedPid: this.#isLockedPid });
+    const edit = planApplication(this.#docs.text, proposal, {
+      newPid: this.#options.newPid,
+      isLockedPid: this.#isLockedPid,
+      earlierSiblings: this.#earlierSiblings(proposal),
+    });
     this.#transact(() => {
       edit();
       this.#record(proposal, decision);
@@ -180,7 +203,12 @@ export class ChairNegotiator {
     const proposal = this.#pending(proposalId);
     this.#refuseLocked(proposal);
     const decision = this.#decision('accepted-as-modified', reason, { modifiedText });
-    const edit = planApplication(this.#docs.text, proposal, { modifiedText, newPid: this.#options.newPid, isLockedPid: this.#isLockedPid });
+    const edit = planApplication(this.#docs.text, proposal, {
+      modifiedText,
+      newPid: this.#options.newPid,
+      isLockedPid: this.#isLockedPid,
+      earlierSiblings: this.#earlierSiblings(proposal),
+    });
     this.#transact(() => {
       edit();
       this.#record(proposal, decision);
