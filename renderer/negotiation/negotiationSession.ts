@@ -329,11 +329,36 @@ export class NegotiationSession {
     return new ChairNegotiator(this.#docs(), { ...this.#options(), undo: this.#undo });
   }
 
-  /** Runs one chair action and records its undo step. */
+  /** Runs one chair action and records its undo step (inside a batch, the batch records one step for all). */
   #chairAction<T>(action: (writer: ChairNegotiator) => T): T {
     const result = action(this.#chairWriter());
-    this.history?.recordNegotiation();
+    if (this.#batching === 0) this.history?.recordNegotiation();
     return result;
+  }
+
+  /** How many batches are running (see {@link batch}). */
+  #batching = 0;
+
+  /**
+   * Runs several actions as one user action: for the chair's team their changes become one undo step (recording a
+   * Word file's tracked changes is one action, so one Undo takes it back). Changes made before an action throws stay,
+   * in that one step.
+   */
+  batch<T>(action: () => T): T {
+    if (!this.#undo) return action();
+    const undo = this.#undo;
+    // transact runs the action synchronously and rethrows what it throws, so the value is set when it returns.
+    let value: T | undefined;
+    this.#batching += 1;
+    try {
+      undo.transact(() => {
+        value = action();
+      });
+    } finally {
+      this.#batching -= 1;
+      if (this.#batching === 0) this.history?.recordNegotiation();
+    }
+    return value as T;
   }
 
   /**

@@ -103,7 +103,7 @@ describe('reviewing and recording tracked changes', () => {
     negotiation.destroy();
   });
 
-  it('records the chosen ones from the floor for the delegation, with the Word author as the speaker, and one undo per proposal', () => {
+  it('records the chosen ones from the floor for the delegation, with the Word author as the speaker, and undo takes them back', () => {
     const { negotiation, chair } = session(chairHere);
     const review = reviewTrackedChanges(negotiation, [replaced('1', FIRST, 'following', 'these'), replaced(null, SECOND, '', 'all ', 'interested')], {
       code: 'FRA',
@@ -126,6 +126,23 @@ describe('reviewing and recording tracked changes', () => {
     expect(negotiation.history?.canUndo()).toBe(true);
     negotiation.history?.undo();
     expect(chair.getMap('floor').size).toBe(0);
+    negotiation.destroy();
+  });
+
+  it('several proposals recorded from one Word file are one undo step for the chair, and redo brings them all back', () => {
+    const { negotiation, chair } = session(chairHere);
+    const review = reviewTrackedChanges(negotiation, [replaced('1', FIRST, 'following', 'these'), replaced(null, SECOND, '', 'all ', 'interested')], {
+      code: 'FRA',
+      fileName: 'France.docx',
+    });
+    const { recorded } = recordPlannedProposals(negotiation, review.proposals, { code: 'FRA', fileName: 'France.docx' });
+    expect(recorded).toHaveLength(2);
+    expect(chair.getMap('floor').size).toBe(2);
+    negotiation.history?.undo();
+    expect(chair.getMap('floor').size).toBe(0);
+    expect(negotiation.history?.canUndo()).toBe(false);
+    negotiation.history?.redo();
+    expect(chair.getMap('floor').size).toBe(2);
     negotiation.destroy();
   });
 

@@ -251,19 +251,22 @@ export function recordPlannedProposals(
     ready.push({ item, draft: item.draft });
   }
   const recorded: Proposal[] = [];
-  for (const { item, draft } of ready) {
-    try {
-      recorded.push(
-        negotiation.identity.role === 'chair'
-          ? negotiation.propose(draft, { code: attribution.code, ...(speakerOf(item.plan) ? { speaker: speakerOf(item.plan) } : {}) })
-          : negotiation.propose(draft),
-      );
-    } catch (error) {
-      // Checked just above against the same text, so only a change arriving in between can get here: say exactly what stands.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PartialRecordError(recorded, `${recorded.length} of ${ready.length} proposals were recorded before one was refused: ${reason}`);
+  // One action: for the chair's team one undo step takes the whole file's proposals back.
+  negotiation.batch(() => {
+    for (const { item, draft } of ready) {
+      try {
+        recorded.push(
+          negotiation.identity.role === 'chair'
+            ? negotiation.propose(draft, { code: attribution.code, ...(speakerOf(item.plan) ? { speaker: speakerOf(item.plan) } : {}) })
+            : negotiation.propose(draft),
+        );
+      } catch (error) {
+        // Checked just above against the same text, so only a change arriving in between can get here: say exactly what stands.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new PartialRecordError(recorded, `${recorded.length} of ${ready.length} proposals were recorded before one was refused: ${reason}`);
+      }
     }
-  }
+  });
   return { recorded };
 }
 
