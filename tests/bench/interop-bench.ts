@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../helpers/browser.ts';
-import { INTEROP_TASKS, type InteropMeasurement, type PreparedMeta } from './interop/measure.ts';
+import { INTEROP_TASKS, type InteropMeasurement, type PreparedMeta } from './interop/tasks.ts';
 import { percentile, round } from './stats.ts';
 
 const measureScript = join(dirname(fileURLToPath(import.meta.url)), 'interop', 'measure.ts');

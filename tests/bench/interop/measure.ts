@@ -23,35 +23,7 @@ import { schema } from '../../../shared/schema/index.ts';
 import { TEXT_FRAGMENT } from '../../../shared/model/ydocs.ts';
 import type { NodeJSON } from '../../helpers/generate-document.ts';
 import { generateNegotiation } from '../negotiation/generate-negotiation.ts';
-
-/** The tasks this script knows, each a thing a user does. */
-export const INTEROP_TASKS = [
-  'clean-docx',
-  'clean-pdf-html',
-  'clean-html',
-  'clean-md',
-  'compilation-docx',
-  'comparison-docx',
-  'compare',
-  'import-docx',
-] as const;
-
-/** One task's name. */
-export type InteropTask = (typeof INTEROP_TASKS)[number];
-
-/** What one measurement prints. */
-export interface InteropMeasurement {
-  task: InteropTask;
-  /** Wall time of each of the three runs. */
-  runsMs: number[];
-  /** Size of what the task produced (bytes of the file, or entries of the comparison). */
-  outputSize: number;
-  /** Resident set size after the setup, before the first run. */
-  rssBeforeMB: number;
-  /** Peak resident set size of the whole process (loading included), from process.resourceUsage().maxRSS. */
-  maxRssMB: number;
-  setupMs: number;
-}
+import { INTEROP_TASKS, type InteropMeasurement, type InteropTask, type PreparedMeta } from './tasks.ts';
 
 /** Rewords about one paragraph in eight, deletes one in 37, adds one after one in 41 and moves one: Rev.2. */
 function reviseJson(json: NodeJSON): NodeJSON {
@@ -107,15 +79,6 @@ async function prepare(dir: string, quick: boolean): Promise<void> {
   writeFileSync(join(dir, 'rev2.docx'), await cleanDocx(revisionDocument(rev2)));
   const meta: PreparedMeta = { rev1: rev1.id, rev2: rev2.id, blocks: negotiation.document.blocks, characters: negotiation.document.characters, proposals: negotiation.proposals.length };
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
-}
-
-/** What {@link prepare} records beside the files. */
-export interface PreparedMeta {
-  rev1: string;
-  rev2: string;
-  blocks: number;
-  characters: number;
-  proposals: number;
 }
 
 /** A Y.Doc from a stored state. */
