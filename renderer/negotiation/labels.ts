@@ -2,62 +2,20 @@
  * The words the negotiation panes use for kinds, statuses, decisions and positions, in one place so the cards, the
  * compilation, the activity log and the filters say the same thing.
  */
-import type { ActivityEntry, DecisionKind, DisplayedStatus, PositionKind, ProposalKind, ProposalStatus, StoredStatus } from '../../shared/model/negotiation/index.ts';
+import { DECISION_LABELS, KIND_LABELS, PARAGRAPH_STATUS_LABELS, type ActivityEntry, type StoredStatus } from '../../shared/model/negotiation/index.ts';
+
+export {
+  DECISION_LABELS,
+  KIND_LABELS,
+  PARAGRAPH_STATUS_LABELS,
+  POSITION_LABELS,
+  STATUS_LABELS,
+  describeKind,
+} from '../../shared/model/negotiation/index.ts';
 import type { ProposalFate } from '../../shared/model/revisions/index.ts';
-
-/** What a kind of proposal asks for, as a short label. */
-export const KIND_LABELS: Readonly<Record<ProposalKind, string>> = {
-  replace: 'Change words',
-  'new-paragraph': 'New paragraph',
-  'delete-paragraph': 'Delete paragraph',
-  'move-paragraph': 'Move paragraph',
-  comment: 'Comment',
-};
-
-/** Where a proposal stands, as a label. */
-export const STATUS_LABELS: Readonly<Record<ProposalStatus, string>> = {
-  pending: 'Pending',
-  accepted: 'Accepted',
-  'accepted-as-modified': 'Accepted as modified',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  merged: 'Merged',
-};
-
-/** What the chair decided, in the past tense. */
-export const DECISION_LABELS: Readonly<Record<DecisionKind, string>> = {
-  accepted: 'Accepted',
-  'accepted-as-modified': 'Accepted as modified',
-  rejected: 'Rejected',
-  merged: 'Merged into a Chair’s compromise',
-};
-
-/** A paragraph's status as shown. */
-export const PARAGRAPH_STATUS_LABELS: Readonly<Record<DisplayedStatus, string>> = {
-  open: 'Open',
-  'under negotiation': 'Under negotiation',
-  bracketed: 'Bracketed',
-  alternatives: 'Alternatives',
-  agreed: 'Agreed ad ref',
-};
 
 /** The statuses the chair sets, in menu order. */
 export const SETTABLE_STATUSES: readonly StoredStatus[] = ['open', 'bracketed', 'alternatives', 'agreed'];
-
-/** A position, as a verb phrase for lists ("Supported by"). */
-export const POSITION_LABELS: Readonly<Record<PositionKind, string>> = {
-  support: 'Supported by',
-  oppose: 'Opposed by',
-  cosponsor: 'Co-sponsored by',
-};
-
-/** A kind of proposal with the word for a replacement that inserts or deletes only ("Insert words"). */
-export function describeKind(kind: ProposalKind, quote: string, text: string): string {
-  if (kind !== 'replace') return KIND_LABELS[kind];
-  if (quote === '') return 'Insert words';
-  if (text === '') return 'Delete words';
-  return 'Replace words';
-}
 
 /** A time as a person reads it in a log: "26 Nov 2025, 14:05". */
 export function formatTime(iso: string): string {

@@ -7,8 +7,7 @@
 import type { Comparison, ComparisonEntry, WordDiff } from '../compare/index.ts';
 import { FOOTNOTE_CLOSE, FOOTNOTE_OPEN, LINE_BREAK, type ComparedBlock } from '../compare/index.ts';
 import type { NegotiationView, ParagraphView, ProposalView } from '../model/negotiation/index.ts';
-import type { DecisionKind, DisplayedStatus, ProposalKind } from '../model/negotiation/index.ts';
-import type { ProposalStatus } from '../model/negotiation/index.ts';
+import { DECISION_LABELS, describeKind, PARAGRAPH_STATUS_LABELS, STATUS_LABELS } from '../model/negotiation/labels.ts';
 import { escapeHtml } from './escape.ts';
 
 /** No script, no remote resource, no form: only the embedded style may apply. */
@@ -174,46 +173,6 @@ export interface CompilationHtmlOptions {
   participantName: (code: string) => string;
 }
 
-const KIND_LABELS: Readonly<Record<ProposalKind, string>> = {
-  replace: 'Change words',
-  'new-paragraph': 'New paragraph',
-  'delete-paragraph': 'Delete paragraph',
-  'move-paragraph': 'Move paragraph',
-  comment: 'Comment',
-};
-
-const STATUS_LABELS: Readonly<Record<ProposalStatus, string>> = {
-  pending: 'Pending',
-  accepted: 'Accepted',
-  'accepted-as-modified': 'Accepted as modified',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  merged: 'Merged into a Chair’s compromise',
-};
-
-const DECISION_LABELS: Readonly<Record<DecisionKind, string>> = {
-  accepted: 'Accepted',
-  'accepted-as-modified': 'Accepted as modified',
-  rejected: 'Rejected',
-  merged: 'Merged into a Chair’s compromise',
-};
-
-const PARAGRAPH_STATUS_LABELS: Readonly<Record<DisplayedStatus, string>> = {
-  open: 'Open',
-  'under negotiation': 'Under negotiation',
-  bracketed: 'Bracketed',
-  alternatives: 'Alternatives',
-  agreed: 'Agreed ad ref',
-};
-
-function kindLabel(view: ProposalView): string {
-  const { kind, quote, text } = view.proposal;
-  if (kind !== 'replace') return KIND_LABELS[kind];
-  if (quote === '') return 'Insert words';
-  if (text === '') return 'Delete words';
-  return 'Replace words';
-}
-
 /** What the proposal asks, with deletions struck through and insertions bold-underlined. */
 function proposalWording(view: ProposalView, numberOf: (pid: string) => string): string {
   const { kind, quote, text, afterPid } = view.proposal;
@@ -239,7 +198,7 @@ function proposalHtml(view: ProposalView, options: CompilationHtmlOptions, numbe
   const meta: string[] = [];
   if (positions.support.length) meta.push(`Supported by ${positions.support.map((entry) => name(entry.code)).join(', ')}.`);
   if (positions.oppose.length) meta.push(`Opposed by ${positions.oppose.map((entry) => name(entry.code)).join(', ')}.`);
-  let status = `Status: ${STATUS_LABELS[view.status]}`;
+  let status = `Status: ${view.status === 'merged' ? DECISION_LABELS.merged : STATUS_LABELS[view.status]}`;
   if (decision) status = `Status: ${DECISION_LABELS[decision.kind]} (${decision.reason})`;
   if (view.overtaken) status += ' · overtaken: the text no longer reads as quoted';
   meta.push(`${status}.`);
@@ -248,7 +207,7 @@ function proposalHtml(view: ProposalView, options: CompilationHtmlOptions, numbe
   const rationale = proposal.rationale ? `<p class="meta">Rationale: ${textHtml(proposal.rationale)}</p>` : '';
   return [
     `<li class="proposal" data-status="${escapeHtml(view.status)}">`,
-    `<p><span class="who">${who}</span> · ${escapeHtml(kindLabel(view))}</p>`,
+    `<p><span class="who">${who}</span> · ${escapeHtml(describeKind(view.proposal.kind, view.proposal.quote, view.proposal.text))}</p>`,
     `<p>${proposalWording(view, numberOf)}</p>`,
     rationale,
     modified,

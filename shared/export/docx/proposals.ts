@@ -7,56 +7,10 @@
  */
 import type { Fragment, Node as ProseMirrorNode } from 'prosemirror-model';
 import { CHAIR_CODE, type ProposalView } from '../../model/negotiation/index.ts';
-import type { DecisionKind, ProposalKind } from '../../model/negotiation/types.ts';
-import type { ProposalStatus } from '../../model/negotiation/decisions.ts';
-import type { DisplayedStatus } from '../../model/negotiation/types.ts';
+import { DECISION_LABELS, describeKind, STATUS_LABELS } from '../../model/negotiation/labels.ts';
 import { cleanText, textPieces, type Op, type Piece, type TextPiece, type WordWriter } from './runs.ts';
 import { STYLE } from './style.ts';
 import type { Xml } from './xml.ts';
-
-/** What a kind of proposal asks for, as a short label. */
-const KIND_LABELS: Readonly<Record<ProposalKind, string>> = {
-  replace: 'Change words',
-  'new-paragraph': 'New paragraph',
-  'delete-paragraph': 'Delete paragraph',
-  'move-paragraph': 'Move paragraph',
-  comment: 'Comment',
-};
-
-/** Where a proposal stands, as a label. */
-export const STATUS_LABELS: Readonly<Record<ProposalStatus, string>> = {
-  pending: 'Pending',
-  accepted: 'Accepted',
-  'accepted-as-modified': 'Accepted as modified',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  merged: 'Merged',
-};
-
-/** What the chair decided, as a participle. */
-const DECISION_LABELS: Readonly<Record<DecisionKind, string>> = {
-  accepted: 'Accepted',
-  'accepted-as-modified': 'Accepted as modified',
-  rejected: 'Rejected',
-  merged: 'Merged into a Chair\u2019s compromise',
-};
-
-/** A paragraph's status as printed. */
-export const PARAGRAPH_STATUS_LABELS: Readonly<Record<DisplayedStatus, string>> = {
-  open: 'Open',
-  'under negotiation': 'Under negotiation',
-  bracketed: 'Bracketed',
-  alternatives: 'Alternatives',
-  agreed: 'Agreed ad ref',
-};
-
-/** A kind with the word for a replacement that only inserts or only deletes. */
-export function kindLabel(kind: ProposalKind, quote: string, text: string): string {
-  if (kind !== 'replace') return KIND_LABELS[kind];
-  if (quote === '') return 'Insert words';
-  if (text === '') return 'Delete words';
-  return 'Replace words';
-}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -213,7 +167,7 @@ interface HeadPart {
 function headParts(view: ProposalView, naming: ProposalNaming): HeadPart[] {
   const { proposal } = view;
   const text = (value: string, bold = false): HeadPart => ({ piece: { kind: 'text', op: 'equal', text: value, marks: [] }, bold });
-  let kind = kindLabel(proposal.kind, proposal.quote, proposal.text);
+  let kind = describeKind(proposal.kind, proposal.quote, proposal.text);
   if (proposal.kind === 'move-paragraph') {
     kind += proposal.afterPid === null ? ' to the top' : ` to follow paragraph ${naming.reference(proposal.afterPid) ?? '(no longer in the text)'}`;
   } else if (proposal.kind === 'new-paragraph') {

@@ -11,6 +11,7 @@ export { planApplication, type ApplyOptions } from './apply.ts';
 export { checkAgainstText, type TextCheck, type ParagraphLookup } from './overtaken.ts';
 export { isLocked, lockedPids, lockedPidsTouched, displayedStatus } from './statuses.ts';
 export { PROPOSAL_STATUSES, proposalStatus, type ProposalStatus } from './decisions.ts';
+export { DECISION_LABELS, KIND_LABELS, PARAGRAPH_STATUS_LABELS, POSITION_LABELS, STATUS_LABELS, describeKind } from './labels.ts';
 export { tallyPositions, type PositionEntry, type PositionTally } from './positions.ts';
 export {
   readNegotiation,
