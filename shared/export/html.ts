@@ -52,7 +52,7 @@ sup.un-footnote-ref a { text-decoration: none; color: inherit; }
 `;
 
 /** No script, no remote resource, no form: only the embedded style may apply. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
 
 /** The HTML of one mark: its opening and closing tags, or null when it prints as plain text (an unsafe link). */
 function markTags(mark: Mark): { open: string; close: string } | null {
@@ -269,6 +269,11 @@ export function exportHtml(doc: ProseMirrorNode, options: HtmlExportOptions = {}
         '',
       ].join('\n')
     : '';
+  return standalonePage(pageTitle, HOUSE_STYLE, header + body + footnotes);
+}
+
+/** A complete HTML5 page around `body` with the given style sheet, under the no-script Content-Security-Policy. */
+export function standalonePage(title: string, style: string, body: string): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -276,12 +281,12 @@ export function exportHtml(doc: ProseMirrorNode, options: HtmlExportOptions = {}
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(pageTitle || 'Document')}</title>`,
-    `<style>${HOUSE_STYLE}</style>`,
+    `<title>${escapeHtml(title || 'Document')}</title>`,
+    `<style>${style}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    header + body + footnotes + '</main>',
+    `${body}</main>`,
     '</body>',
     '</html>',
     '',

@@ -9,9 +9,7 @@ import { FOOTNOTE_CLOSE, FOOTNOTE_OPEN, LINE_BREAK, type ComparedBlock } from '.
 import type { NegotiationView, ParagraphView, ProposalView } from '../model/negotiation/index.ts';
 import { DECISION_LABELS, describeKind, PARAGRAPH_STATUS_LABELS, STATUS_LABELS } from '../model/negotiation/labels.ts';
 import { escapeHtml } from './escape.ts';
-
-/** No script, no remote resource, no form: only the embedded style may apply. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
+import { standalonePage } from './html.ts';
 
 /** Times New Roman 12 pt on A4, hanging numbers: the same page as the clean HTML export. */
 const STYLE = `
@@ -43,24 +41,7 @@ del { text-decoration: line-through; }
 
 /** A complete page around `body`. */
 function page(title: string, body: string): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title || 'Document')}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    body,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return standalonePage(title, STYLE, `${body}\n`);
 }
 
 /** The masthead, a bold title line and a line saying what this page is. */
