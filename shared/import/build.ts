@@ -253,17 +253,21 @@ export class DocumentBuilder {
       proposed,
       changes: [{ kind: 'insert', author: change.author, date: change.date, text: proposed, offset: 0 }],
       wholeParagraph: 'inserted',
+      pid: null,
     };
   }
 
-  /** A tracked paragraph from stripped units (null when it is empty in both versions). */
-  #tracked(index: number, number: string | null, units: readonly WordingUnit[]): TrackedParagraph | null {
+  /**
+   * A tracked paragraph from stripped units (null when it is empty in both versions). `pid` is the exported pid it
+   * carried; a paragraph with no original text is the author's addition and has none.
+   */
+  #tracked(index: number, number: string | null, units: readonly WordingUnit[], pid: string | null): TrackedParagraph | null {
     const wording = trackedWording(this.#normalized(units));
     if (wording.original.trim() === '' && wording.proposed.trim() === '') return null;
     let whole: TrackedParagraph['wholeParagraph'] = null;
     if (wording.original.trim() === '') whole = 'inserted';
     else if (wording.changes.length > 0 && wording.proposed.trim() === '') whole = 'deleted';
-    return { index, number, ...wording, wholeParagraph: whole };
+    return { index, number, ...wording, wholeParagraph: whole, pid: whole === 'inserted' ? null : pid };
   }
 
   /** Classifies a body paragraph (style, Word numbering, typed labels) and advances Word's counters. */
@@ -349,7 +353,7 @@ export class DocumentBuilder {
     }
 
     units = stripTrailingBlanks(stripOriginalPrefix(units, prefix));
-    const tracked = this.#tracked(props.index, number, units);
+    const tracked = this.#tracked(props.index, number, units, logical.pid);
     if (!tracked) return null;
     if (tracked.wholeParagraph === 'inserted') return { kind: 'inserted', tracked };
     return { kind: 'block', role, level: itemLevel, units, titleStyle: style.title, styleBold: style.bold, tracked };
@@ -378,7 +382,7 @@ export class DocumentBuilder {
           }
           let units = this.#units(logical.pieces);
           units = stripTrailingBlanks(stripOriginalPrefix(units, (/^\s*/.exec(leadingOriginalText(units)) as RegExpExecArray)[0].length));
-          const entry = this.#tracked(props.index, null, units);
+          const entry = this.#tracked(props.index, null, units, logical.pid);
           if (!entry) continue;
           tracked.push(entry);
           if (entry.wholeParagraph === 'inserted') continue;
@@ -547,7 +551,7 @@ export class DocumentBuilder {
       });
       titleContent = this.#inline(this.#normalized(units), { dropBold: this.#allBold(units) });
       titleText = titleContent.map((node) => node.text ?? '').join('').trim();
-      const entry = this.#tracked(item.tracked.index, null, units);
+      const entry = this.#tracked(item.tracked.index, null, units, item.tracked.pid);
       if (entry) tracked.push(entry);
     }
 

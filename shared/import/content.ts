@@ -4,6 +4,7 @@
  * with the tracked change it belongs to, and tables. Everything the schema cannot hold is skipped whole and
  * counted in the report.
  */
+import { pidFromBookmarkName } from '../export/docx/bookmarks.ts';
 import { isSafeHref } from '../schema/marks/link.ts';
 import { DocxImportError } from './errors.ts';
 import type { Relationship } from './package.ts';
@@ -46,6 +47,11 @@ export interface WordParagraph {
   pieces: Piece[];
   /** A tracked insertion or deletion of the paragraph mark (the paragraph's end). */
   markChange: Change | null;
+  /**
+   * The pid Penholder's export named it with (a hidden "_ph_" bookmark starting in it, or just before it outside
+   * any paragraph), or null: none, or the same pid claimed by two paragraphs of the file, which says nothing sure.
+   */
+  pid: string | null;
 }
 
 /** One w:tbl. */
@@ -152,6 +158,10 @@ export class ContentReader implements XmlSink {
   readonly #fields: FieldState[] = [];
   #blocks = 0;
   #paragraphIndex = 0;
+  /** A pid bookmark that started outside any paragraph: it belongs to the next paragraph. */
+  #pendingPid: string | null = null;
+  /** The paragraphs each pid bookmark was found in (body only). */
+  readonly #pidHolders = new Map<string, WordParagraph[]>();
   /** Depth of the element being skipped whole (0: not skipping), its report label and what was seen inside. */
   #skip = { depth: 0, what: '', sample: '', textbox: false };
   #run: { format: RunFormat; style: string | null; fieldChar: boolean } | null = null;
@@ -216,7 +226,7 @@ export class ContentReader implements XmlSink {
       }
       case 'w:p': {
         this.#countBlock();
-        this.#paragraphs.push({
+        const paragraph: WordParagraph = {
           kind: 'paragraph',
           index: this.#paragraphIndex,
           styleId: null,
@@ -224,8 +234,24 @@ export class ContentReader implements XmlSink {
           outline: null,
           pieces: [],
           markChange: null,
-        });
+          pid: null,
+        };
+        this.#paragraphs.push(paragraph);
         this.#paragraphIndex += 1;
+        if (this.#pendingPid !== null) {
+          this.#claimPid(paragraph, this.#pendingPid);
+          this.#pendingPid = null;
+        }
+        break;
+      }
+      case 'w:bookmarkStart': {
+        // Only Penholder's own pid bookmarks, only in the body: every other bookmark is the author's business.
+        if (this.#notes) break;
+        const pid = pidFromBookmarkName(attrs['w:name'] ?? '');
+        if (pid === null) break;
+        const paragraph = this.#current;
+        if (paragraph) this.#claimPid(paragraph, pid);
+        else this.#pendingPid ??= pid;
         break;
       }
       case 'w:pStyle':
@@ -458,12 +484,27 @@ export class ContentReader implements XmlSink {
     this.#captured += text;
   }
 
-  /** Closes what a damaged structure left open (none in a valid file), so no content is dropped. */
+  /**
+   * Closes what a damaged structure left open (none in a valid file), so no content is dropped, and drops a pid
+   * that more than one paragraph claims (Word never writes two bookmarks of one name; such a file was altered).
+   */
   finish(): void {
     while (this.#paragraphs.length > 0) {
       const paragraph = this.#paragraphs.pop() as WordParagraph;
       this.#container?.push(paragraph);
     }
+    for (const holders of this.#pidHolders.values()) {
+      if (holders.length > 1) for (const paragraph of holders) paragraph.pid = null;
+    }
+  }
+
+  /** Names `paragraph` with `pid`, unless a bookmark starting earlier in it already did. */
+  #claimPid(paragraph: WordParagraph, pid: string): void {
+    if (paragraph.pid !== null) return;
+    paragraph.pid = pid;
+    const holders = this.#pidHolders.get(pid);
+    if (holders) holders.push(paragraph);
+    else this.#pidHolders.set(pid, [paragraph]);
   }
 
   get #current(): WordParagraph | undefined {

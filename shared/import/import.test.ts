@@ -355,6 +355,7 @@ describe('importDocx: tracked changes', () => {
           { kind: 'delete', author: 'Delegation of Freedonia', date: '2026-07-02T09:00:00Z', text: 'urgently ', offset: 24 },
         ],
         wholeParagraph: null,
+        pid: null,
       },
     ]);
     expect(report.counts['trackedChanges']).toBe(2);

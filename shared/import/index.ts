@@ -27,7 +27,7 @@ export {
 } from './errors.ts';
 export type { ImportReport } from './report.ts';
 export type { TrackedParagraph } from './tracked.ts';
-export { planTrackedProposals, TEXT_MATCH_THRESHOLD, NUMBER_MATCH_THRESHOLD, type ProposalPlan } from './plan.ts';
+export { planTrackedProposals, TEXT_MATCH_THRESHOLD, NUMBER_MATCH_THRESHOLD, type ProposalPlan, type UnmatchedTrackedParagraph } from './plan.ts';
 
 /** A Word file read into a Penholder document. */
 export interface DocxImport {

@@ -11,7 +11,7 @@ import type { TrackedParagraph } from './tracked.ts';
 const RURITANIA = 'Delegation of Ruritania';
 
 function tracked(partial: Partial<TrackedParagraph> & Pick<TrackedParagraph, 'original'>): TrackedParagraph {
-  return { index: 0, number: null, proposed: partial.original, changes: [], wholeParagraph: null, ...partial };
+  return { index: 0, number: null, proposed: partial.original, changes: [], wholeParagraph: null, pid: null, ...partial };
 }
 
 function insert(text: string, offset: number): TrackedParagraph['changes'][number] {
@@ -155,6 +155,107 @@ describe('planTrackedProposals', () => {
 
   it('ignores paragraphs without changes (they only anchor insertions)', () => {
     expect(planTrackedProposals([tracked({ number: '1', original: 'The working group met in New York.' })], current).plans).toEqual([]);
+  });
+});
+
+describe('planTrackedProposals with pids from the export\'s bookmarks', () => {
+  // Since the export the chair has added a paragraph at the top (so every number moved down by one), one that reads
+  // much like the old paragraph 1, and reworded old paragraph 2.
+  const now = body(
+    h1({ pid: 'h' }, 'Introduction'),
+    np({ pid: 'pA' }, 'The working group met in Geneva.'),
+    np({ pid: 'p1' }, 'The working group met in New York.'),
+    np({ pid: 'p2' }, 'States must cooperate closely on data', fn('See A/78/265.'), ' and on capacity-building and training.'),
+  );
+  const P2_EXPORTED = 'States should cooperate closely on data[^See A/78/265.] and on capacity-building.';
+
+  it('matches by pid even when the number now points at another, similar paragraph', () => {
+    const entry = tracked({ number: '1', pid: 'p1', original: 'The working group met in New York.', changes: [remove('New York', 25), insert('Vienna', 33)] });
+    const { plans, unmatched } = planTrackedProposals([entry], now);
+    expect(unmatched).toEqual([]);
+    expect(plans).toEqual([expect.objectContaining({ kind: 'replace', pid: 'p1', matchedBy: 'id', paragraphNumber: '2', quote: 'New York', text: 'Vienna' })]);
+    expect(spanOf(asText(now), plans[0] as ProposalPlan)).toBe('New York');
+    // Without the bookmark, the number misleads: paragraph 1 now reads closely enough like it.
+    expect(planTrackedProposals([{ ...entry, pid: null }], now).plans[0]).toMatchObject({ pid: 'pA', matchedBy: 'number' });
+  });
+
+  it('keeps a paragraph named by pid for that Word paragraph: another one\'s number or wording does not take it', () => {
+    const small = body(np({ pid: 'p0' }, 'Opening of the session.'), np({ pid: 'p1' }, 'The working group met in New York.'));
+    const named = tracked({ number: '1', pid: 'p1', original: 'The working group met in New York.', changes: [insert(' last year', 33)] });
+    // The same words again, numbered 2 (where p1 now stands), without a bookmark: it must not land on p1 as well.
+    const copy = tracked({ index: 1, number: '2', original: 'The working group met in New York.', changes: [insert(' again', 33)] });
+    const { plans, unmatched } = planTrackedProposals([named, copy], small);
+    expect(plans.map((plan) => [plan.pid, plan.matchedBy, plan.text])).toEqual([['p1', 'id', ' last year']]);
+    expect(unmatched).toEqual([copy]);
+  });
+
+  it('plans on a reworded paragraph only where the words a change needs still stand, and says why for the rest', () => {
+    const original = P2_EXPORTED;
+    const entry = tracked({
+      number: '7',
+      pid: 'p2',
+      original,
+      changes: [
+        remove('should ', 7), // the chair has since replaced "should" by "must"
+        insert(' effectively', 23), // after "cooperate": unchanged on both sides
+        remove('closely ', 24), // still there
+        insert(' and research', original.length - 1), // before the full stop, where the chair has added words
+      ],
+    });
+    const { plans, unmatched } = planTrackedProposals([entry], now);
+    expect(plans.map((plan) => [plan.kind, plan.pid, plan.matchedBy, plan.paragraphNumber, plan.quote, plan.text])).toEqual([
+      ['replace', 'p2', 'id', '3', '', ' effectively'],
+      ['replace', 'p2', 'id', '3', 'closely ', ''],
+    ]);
+    const ydoc = asText(now);
+    // Every span reads its quote in the current text: never a span over other words.
+    for (const plan of plans) expect(spanOf(ydoc, plan)).toBe(plan.quote);
+    expect(plans[0]).toMatchObject({ from: 21, to: 21 });
+    expect(spanOf(ydoc, { ...(plans[0] as ProposalPlan), from: 0 })).toBe('States must cooperate');
+    expect(unmatched.map((part) => [part.pid, part.changes.map((change) => change.text), part.reason])).toEqual([
+      ['p2', ['should '], expect.stringMatching(/^The words “should” that this change replaces are no longer in paragraph 3 of the current text/)],
+      ['p2', [' and research'], expect.stringMatching(/^The words next to the insertion of “and research” have been reworded in paragraph 3/)],
+    ]);
+  });
+
+  it('finds the replaced words where the diff cannot place them when they stand once in the paragraph, not when they stand twice', () => {
+    // The chair turned the sentence round: the diff sees "the report" deleted and inserted elsewhere.
+    const turned = body(np({ pid: 'q' }, 'The report was welcomed by ministers.'));
+    const exported = tracked({ pid: 'q', original: 'Ministers welcomed the report.', changes: [remove('report', 23), insert('study', 29)] });
+    expect(planTrackedProposals([exported], turned).plans).toEqual([expect.objectContaining({ pid: 'q', quote: 'report', text: 'study', from: 4, to: 10 })]);
+    const once = tracked({ pid: 'q', original: 'The group welcomed the report on data.', changes: [remove('welcomed', 10), insert('noted', 18)] });
+    // Here the chair replaced the words where they stood, and they occur twice further on: no sure place.
+    const twice = body(np({ pid: 'q' }, 'The group noted the report; it welcomed data and welcomed water.'));
+    const { plans, unmatched } = planTrackedProposals([once], twice);
+    expect(plans).toEqual([]);
+    expect(unmatched[0]?.reason).toMatch(/occur there more than once/);
+  });
+
+  it('falls back to the number, then the wording, when the pid is no longer in the text (the paragraph was deleted)', () => {
+    const byNumber = tracked({ number: '2', pid: 'deleted-pid', original: 'The working group met in New York.', changes: [insert(' last year', 33)] });
+    const byText = tracked({ number: '9', pid: 'another-deleted-pid', original: P2_EXPORTED, changes: [remove('closely ', 24)] });
+    const { plans, unmatched } = planTrackedProposals([byNumber, byText], now);
+    expect(unmatched).toEqual([]);
+    expect(plans.map((plan) => [plan.pid, plan.matchedBy])).toEqual([
+      ['p1', 'number'],
+      ['p2', 'text'],
+    ]);
+  });
+
+  it('places new paragraphs after the paragraph named by pid, and deletes a reworded paragraph named by pid', () => {
+    const { plans, unmatched } = planTrackedProposals(
+      [
+        tracked({ number: '1', pid: 'p1', original: 'The working group met in New York.' }),
+        tracked({ original: '', proposed: 'A new paragraph.', wholeParagraph: 'inserted', changes: [insert('A new paragraph.', 0)] }),
+        tracked({ number: '2', pid: 'p2', original: P2_EXPORTED, proposed: '', wholeParagraph: 'deleted', changes: [remove(P2_EXPORTED, 0)] }),
+      ],
+      now,
+    );
+    expect(unmatched).toEqual([]);
+    expect(plans).toEqual([
+      expect.objectContaining({ kind: 'new-paragraph', pid: 'p1', matchedBy: 'id', paragraphNumber: '2' }),
+      expect.objectContaining({ kind: 'delete-paragraph', pid: 'p2', matchedBy: 'id', paragraphNumber: '3', from: 0, to: 91 }),
+    ]);
   });
 });
 

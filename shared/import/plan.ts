@@ -1,11 +1,12 @@
 /**
  * Plans the proposals a returned Word file makes: each tracked paragraph is matched to a paragraph of the current
- * text (by its number when the wording agrees, else by word similarity), and each contiguous run of insertions and
- * deletions becomes one replace proposal; wholly inserted and deleted paragraphs become new-paragraph and
- * delete-paragraph proposals. Nothing is recorded here: the import wiring shows the plans for review first.
+ * text (by the pid its export bookmarked it with when that paragraph is still there, else by its number when the
+ * wording agrees, else by word similarity), and each contiguous run of insertions and deletions becomes one replace
+ * proposal; wholly inserted and deleted paragraphs become new-paragraph and delete-paragraph proposals. Nothing is
+ * recorded here: the import wiring shows the plans for review first.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import { diffWords } from '../compare/words.ts';
+import { diffWords, type WordDiff } from '../compare/words.ts';
 import { analyzeDocument } from '../model/analyze.ts';
 import type { TrackedParagraph } from './tracked.ts';
 
@@ -28,10 +29,22 @@ export interface ProposalPlan {
   text: string;
   author: string;
   date: string | null;
-  matchedBy: 'number' | 'text';
+  /**
+   * How the paragraph was found: 'id' when the Word paragraph carried the pid bookmark Penholder's export gave it
+   * (the same paragraph, whatever its number or wording now), else by its number or by its wording.
+   */
+  matchedBy: 'id' | 'number' | 'text';
   /** The current number of the paragraph `pid` ("12", "12 bis", "12 (a)"), or null when it has none. */
   paragraphNumber: string | null;
 }
+
+/**
+ * A tracked paragraph the planner could not place. Whole (it matches no paragraph: `reason` is absent and the
+ * caller says why from its number), or in part: a paragraph matched by its pid whose current wording no longer
+ * holds the words one of its changes needs. That part comes back with only that change region's `changes` and a
+ * `reason` to show.
+ */
+export type UnmatchedTrackedParagraph = TrackedParagraph & { reason?: string };
 
 /** A numbered paragraph is matched by its number only when at least half its words agree (Dice coefficient). */
 export const NUMBER_MATCH_THRESHOLD = 0.5;
@@ -152,6 +165,86 @@ function mapOffset(before: string, after: string, offset: number): number {
   return b;
 }
 
+/**
+ * Where an offset of the Word file's wording stands in the current wording, found through an unchanged stretch of
+ * the word diff (null when none holds it). `between`: only when the text on both sides of it is unchanged (inside
+ * the stretch, or at the start or end of both wordings), which an insertion needs to have one sure place; without
+ * it, the ends of a stretch count too (a span's ends, whose words are then checked).
+ */
+function placeOffset(runs: readonly WordDiff[], offset: number, before: string, after: string, between: boolean): number | null {
+  let a = 0;
+  let b = 0;
+  for (const run of runs) {
+    const length = run.text.length;
+    if (run.op === 'equal') {
+      if (offset >= a && offset <= a + length) {
+        const leftSure = offset > a || (offset === 0 && b === 0);
+        const rightSure = offset < a + length || (offset === before.length && b + length === after.length);
+        if (!between || (leftSure && rightSure)) return b + (offset - a);
+      }
+      a += length;
+      b += length;
+    } else if (run.op === 'delete') a += length;
+    else b += length;
+  }
+  // Both wordings empty at that point: the start of an empty paragraph.
+  return between && before === '' && after === '' ? 0 : null;
+}
+
+/** The only place `quote` stands in `wording`, or null when it stands nowhere or in several places. */
+function onlyOccurrence(wording: string, quote: string): number | null {
+  const first = wording.indexOf(quote);
+  if (first < 0 || wording.indexOf(quote, first + 1) >= 0) return null;
+  return first;
+}
+
+/** A paragraph of the current text matched to a tracked paragraph, and how. */
+interface Match {
+  paragraph: CurrentParagraph;
+  by: ProposalPlan['matchedBy'];
+}
+
+/** "paragraph 7 bis" or "the unnumbered paragraph", for the reasons below. */
+function cited(paragraph: CurrentParagraph): string {
+  return paragraph.number !== null ? `paragraph ${paragraph.number}` : 'the unnumbered paragraph';
+}
+
+/** Clipped for a sentence. */
+function quoted(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return `\u201c${flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat}\u201d`;
+}
+
+/**
+ * Where a change region of a paragraph matched by pid goes in the paragraph's current wording ([start, end] in
+ * wording offsets), or why it cannot go anywhere. The words it replaces must read the same there: where the diff
+ * maps them, else the one place they stand in the paragraph. An insertion needs unchanged text on both sides.
+ */
+function placeRegion(runs: readonly WordDiff[], original: string, paragraph: CurrentParagraph, region: ChangeRegion): [number, number] | string {
+  const { wording } = paragraph;
+  const quote = original.slice(region.from, region.to);
+  if (quote === '') {
+    const at = placeOffset(runs, region.from, original, wording, true);
+    if (at !== null) return [at, at];
+    return (
+      `The words next to the insertion of ${quoted(region.text)} have been reworded in ${cited(paragraph)} of the current text since the file ` +
+      'was exported, so there is no sure place for it.'
+    );
+  }
+  const start = placeOffset(runs, region.from, original, wording, false);
+  const end = placeOffset(runs, region.to, original, wording, false);
+  if (start !== null && end !== null && wording.slice(start, end) === quote) return [start, end];
+  const only = onlyOccurrence(wording, quote);
+  if (only !== null) return [only, only + quote.length];
+  if (wording.includes(quote)) {
+    return (
+      `The words ${quoted(quote)} that this change replaces no longer stand where the file had them in ${cited(paragraph)} of the current text ` +
+      '(reworded since the file was exported), and they occur there more than once, so there is no sure place for it.'
+    );
+  }
+  return `The words ${quoted(quote)} that this change replaces are no longer in ${cited(paragraph)} of the current text: it has been reworded since the file was exported.`;
+}
+
 /** A contiguous run of changes in one paragraph: offsets in the original, the words it puts in their place. */
 interface ChangeRegion {
   from: number;
@@ -186,7 +279,7 @@ export function planTrackedProposals(
   tracked: readonly TrackedParagraph[],
   current: ProseMirrorNode,
   numbers?: ReadonlyMap<string, string>,
-): { plans: ProposalPlan[]; unmatched: TrackedParagraph[] } {
+): { plans: ProposalPlan[]; unmatched: UnmatchedTrackedParagraph[] } {
   const paragraphs = currentParagraphs(current, numbers);
   const byNumber = new Map<string, CurrentParagraph[]>();
   const byWording = new Map<string, CurrentParagraph[]>();
@@ -198,15 +291,31 @@ export function planTrackedProposals(
     byWording.set(paragraph.wording, [...(byWording.get(paragraph.wording) ?? []), paragraph]);
   }
   const wordsOf = (paragraph: CurrentParagraph): Map<string, number> => (paragraph.words ??= wordCounts(paragraph.wording));
+  const byPid = new Map(paragraphs.map((paragraph) => [paragraph.pid, paragraph]));
+  // Paragraphs a Word paragraph names by its pid are that paragraph's alone: a number or wording that points at one
+  // of them from another Word paragraph is misleading (numbers shift when the chair adds a paragraph).
+  const claimed = new Set<CurrentParagraph>();
+  for (const entry of tracked) {
+    const paragraph = entry.pid && entry.wholeParagraph !== 'inserted' ? byPid.get(entry.pid) : undefined;
+    if (paragraph) claimed.add(paragraph);
+  }
   const used = new Set<CurrentParagraph>();
-  const matches = new Map<TrackedParagraph, { paragraph: CurrentParagraph; by: 'number' | 'text' } | null>();
+  const matches = new Map<TrackedParagraph, Match | null>();
 
-  const match = (entry: TrackedParagraph): { paragraph: CurrentParagraph; by: 'number' | 'text' } | null => {
+  const match = (entry: TrackedParagraph): Match | null => {
     if (matches.has(entry)) return matches.get(entry) ?? null;
+    const byId = entry.pid ? byPid.get(entry.pid) : undefined;
+    if (byId) {
+      used.add(byId);
+      const found: Match = { paragraph: byId, by: 'id' };
+      matches.set(entry, found);
+      return found;
+    }
     const words = wordCounts(entry.original);
-    let found: { paragraph: CurrentParagraph; by: 'number' | 'text' } | null = null;
+    let found: Match | null = null;
     if (entry.number !== null) {
       for (const candidate of byNumber.get(normalizeNumber(entry.number)) ?? []) {
+        if (claimed.has(candidate)) continue;
         if (wordSimilarity(words, wordsOf(candidate)) >= NUMBER_MATCH_THRESHOLD) {
           found = { paragraph: candidate, by: 'number' };
           break;
@@ -214,7 +323,7 @@ export function planTrackedProposals(
       }
     }
     if (!found) {
-      const same = byWording.get(entry.original) ?? [];
+      const same = (byWording.get(entry.original) ?? []).filter((candidate) => !claimed.has(candidate));
       const exact = same.find((candidate) => !used.has(candidate)) ?? same[0];
       if (exact) found = { paragraph: exact, by: 'text' };
     }
@@ -222,6 +331,7 @@ export function planTrackedProposals(
       let best: CurrentParagraph | null = null;
       let bestScore = TEXT_MATCH_THRESHOLD;
       for (const candidate of paragraphs) {
+        if (claimed.has(candidate)) continue;
         const score = wordSimilarity(words, wordsOf(candidate)) - (used.has(candidate) ? 0.001 : 0);
         if (score >= bestScore && (best === null || score > bestScore)) {
           best = candidate;
@@ -236,11 +346,11 @@ export function planTrackedProposals(
   };
 
   const plans: ProposalPlan[] = [];
-  const unmatched: TrackedParagraph[] = [];
+  const unmatched: UnmatchedTrackedParagraph[] = [];
   tracked.forEach((entry, at) => {
     if (entry.changes.length === 0 && entry.wholeParagraph === null) return;
     if (entry.wholeParagraph === 'inserted') {
-      let anchor: { paragraph: CurrentParagraph; by: 'number' | 'text' } | null = null;
+      let anchor: Match | null = null;
       let looked = 0;
       for (let back = at - 1; back >= 0 && looked < ANCHOR_LOOKBACK && anchor === null; back -= 1) {
         const previous = tracked[back] as TrackedParagraph;
@@ -297,9 +407,25 @@ export function planTrackedProposals(
       });
       return;
     }
+    // Matched by pid, the paragraph may since have been reworded at will: a change is planned only where the words
+    // it needs still stand (below). Matched by number or wording, the text is close, and offsets map through the diff.
+    const runs = by === 'id' && entry.original !== paragraph.wording ? diffWords(entry.original, paragraph.wording) : null;
     for (const region of changeRegions(entry)) {
-      const from = toProseMirror(paragraph, mapOffset(entry.original, paragraph.wording, region.from), 'start');
-      const to = Math.max(from, toProseMirror(paragraph, mapOffset(entry.original, paragraph.wording, region.to), 'end'));
+      let start: number;
+      let end: number;
+      if (runs !== null) {
+        const placed = placeRegion(runs, entry.original, paragraph, region);
+        if (typeof placed === 'string') {
+          unmatched.push({ ...entry, changes: entry.changes.filter((change) => change.offset >= region.from && change.offset <= region.to), reason: placed });
+          continue;
+        }
+        [start, end] = placed;
+      } else {
+        start = mapOffset(entry.original, paragraph.wording, region.from);
+        end = mapOffset(entry.original, paragraph.wording, region.to);
+      }
+      const from = toProseMirror(paragraph, start, 'start');
+      const to = Math.max(from, toProseMirror(paragraph, end, 'end'));
       plans.push({
         kind: 'replace',
         pid: paragraph.pid,

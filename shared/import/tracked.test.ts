@@ -12,7 +12,7 @@ function text(value: string, change: Change | null = null): Piece & WordingUnit 
 }
 
 function paragraph(index: number, pieces: Piece[], markChange: Change | null = null): WordParagraph {
-  return { kind: 'paragraph', index, styleId: null, numbering: null, outline: null, pieces, markChange };
+  return { kind: 'paragraph', index, styleId: null, numbering: null, outline: null, pieces, markChange, pid: null };
 }
 
 describe('groupParagraphs', () => {

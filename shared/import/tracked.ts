@@ -21,6 +21,11 @@ export interface TrackedParagraph {
   changes: { kind: 'insert' | 'delete'; author: string; date: string | null; text: string; offset: number }[];
   /** Whether the whole paragraph is a tracked insertion or deletion. */
   wholeParagraph: 'inserted' | 'deleted' | null;
+  /**
+   * The pid of the paragraph Penholder exported it as (its hidden "_ph_" bookmark), or null: a file Penholder did
+   * not write, a paragraph the delegation added, or a bookmark that did not survive.
+   */
+  pid: string | null;
 }
 
 /** A paragraph of the original text, made of one or more Word paragraphs. */
@@ -30,6 +35,8 @@ export interface LogicalParagraph {
   pieces: Piece[];
   /** Set when the whole paragraph is a tracked insertion: it is not part of the imported text. */
   inserted: boolean;
+  /** The pid its Word paragraphs were bookmarked with (null for a wholly inserted paragraph). */
+  pid: string | null;
 }
 
 function isInserted(piece: Piece): boolean {
@@ -60,8 +67,12 @@ export function groupParagraphs(paragraphs: readonly WordParagraph[], report: Re
     const withOriginal = members.map(hasOriginal);
     const first = withOriginal.indexOf(true);
     const last = withOriginal.lastIndexOf(true);
+    // The original paragraph is the one the pid names: its own parts' bookmark first, else one that Enter pressed at
+    // its start carried into the new paragraph before it. What the author added has no pid of its own.
+    const named = (list: readonly WordParagraph[]): string | null => list.find((member) => member.pid !== null)?.pid ?? null;
+    const own = first < 0 ? null : (named(members.slice(first, last + 1)) ?? named(members));
     members.forEach((member, at) => {
-      if ((first < 0 || at < first || at > last) && hasInserted(member)) out.push({ props: member, pieces: member.pieces, inserted: true });
+      if ((first < 0 || at < first || at > last) && hasInserted(member)) out.push({ props: member, pieces: member.pieces, inserted: true, pid: null });
       else if (at === first) {
         const pieces: Piece[] = [];
         for (let k = first; k <= last; k += 1) {
@@ -73,7 +84,7 @@ export function groupParagraphs(paragraphs: readonly WordParagraph[], report: Re
           pieces.push(...(members[k] as WordParagraph).pieces);
         }
         if (last > first) report.lost('paragraph splits proposed in Word (proposed as changes to the one original paragraph)');
-        out.push({ props: member, pieces, inserted: false });
+        out.push({ props: member, pieces, inserted: false, pid: own });
       }
     });
   };

@@ -39,11 +39,20 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** "2 matched by paragraph number, 1 by text", leaving out a kind that matched none. */
-function matchedSummary(byNumber: number, byText: number): string {
-  if (byText === 0) return `${byNumber} matched by paragraph number`;
-  if (byNumber === 0) return `${byText} matched by text`;
-  return `${byNumber} matched by paragraph number, ${byText} by text`;
+/** How the review says a plan was matched to its paragraph. */
+const MATCHED_BY: Record<PlannedProposal['plan']['matchedBy'], string> = {
+  id: 'same paragraph as exported',
+  number: 'matched by number',
+  text: 'matched by text',
+};
+
+/** "2 matched by paragraph id, 1 by paragraph number, 1 by text", leaving out a kind that matched none. */
+function matchedSummary(byId: number, byNumber: number, byText: number): string {
+  const parts: string[] = [];
+  if (byId > 0) parts.push(`${byId} matched by paragraph id`);
+  if (byNumber > 0) parts.push(parts.length === 0 ? `${byNumber} matched by paragraph number` : `${byNumber} by paragraph number`);
+  if (byText > 0) parts.push(parts.length === 0 ? `${byText} matched by text` : `${byText} by text`);
+  return parts.join(', ');
 }
 
 function PlanWording({ item, follows }: { item: PlannedProposal; follows: boolean }) {
@@ -101,7 +110,7 @@ function PlanRow({ item, follows, ticked, onToggle }: { item: PlannedProposal; f
           {plan.author.trim() || 'Unknown author'}
           {date && ` · ${date}`}
           <span className="import-plan-match" data-matched-by={plan.matchedBy} data-testid="import-plan-match">
-            matched by {plan.matchedBy}
+            {MATCHED_BY[plan.matchedBy]}
           </span>
         </div>
         {item.note && (
@@ -224,6 +233,7 @@ export function ImportProposalsDialog({ api, negotiation, onClose, onDone }: Imp
     const { review } = phase;
     const ready = review.proposals.filter((p) => p.draft !== null);
     const ticked = ready.filter((p) => !skipped.has(p.key)).length;
+    const byId = review.proposals.filter((p) => p.plan.matchedBy === 'id').length;
     const byNumber = review.proposals.filter((p) => p.plan.matchedBy === 'number').length;
     const toggle = (key: string) =>
       setSkipped((current) => {
@@ -249,7 +259,7 @@ export function ImportProposalsDialog({ api, negotiation, onClose, onDone }: Imp
           </strong>
           : {review.proposals.length} proposal{review.proposals.length === 1 ? '' : 's'} planned from {review.changeCount} tracked change
           {review.changeCount === 1 ? '' : 's'}
-          {review.proposals.length > 0 && ` (${matchedSummary(byNumber, review.proposals.length - byNumber)})`}
+          {review.proposals.length > 0 && ` (${matchedSummary(byId, byNumber, review.proposals.length - byId - byNumber)})`}
           {review.unmatched.length > 0 && `; ${review.unmatched.length} paragraph${review.unmatched.length === 1 ? '' : 's'} not matched`}. Untick what should
           not be recorded.
         </p>

@@ -48,6 +48,7 @@ function replaced(number: string | null, original: string, deleted: string, inse
       ...(inserted ? [{ kind: 'insert' as const, author, date, text: inserted, offset: offset + deleted.length }] : []),
     ],
     wholeParagraph: null,
+    pid: null,
   };
 }
 
@@ -100,6 +101,17 @@ describe('reviewing and recording tracked changes', () => {
     expect(other.unmatched[0]?.why).toMatch(/^Paragraph 3 of the current text reads too differently/);
     expect(chair.getMap('floor').size).toBe(0);
     expect(delegations.get('FRA')?.getMap('proposals').size).toBe(0);
+    negotiation.destroy();
+  });
+
+  it('plans by the pid the export bookmarked, whatever the number says, and says why a change on reworded words has no place', () => {
+    const { negotiation } = session(chairHere);
+    // Exported when it was paragraph 9 and read "universities" where the chair has since written "academia".
+    const kept = { ...replaced('9', SECOND, 'interested', 'all interested'), pid: 'b' };
+    const gone = { ...replaced('9', SECOND.replace('academia', 'universities'), 'universities', 'academia and universities'), pid: 'b' };
+    const review = reviewTrackedChanges(negotiation, [kept, gone], { code: 'FRA', fileName: 'France.docx' });
+    expect(review.proposals.map((p) => [p.plan.pid, p.reference, p.plan.matchedBy, p.quote, p.note])).toEqual([['b', '2', 'id', 'interested', null]]);
+    expect(review.unmatched.map((u) => u.why)).toEqual([expect.stringMatching(/^The words “universities” that this change replaces are no longer in paragraph 2 of the current text/)]);
     negotiation.destroy();
   });
 
@@ -210,8 +222,9 @@ describe('new paragraphs inserted one after another in Word', () => {
     proposed: text,
     changes: [{ kind: 'insert', author: 'Marie Dupont', date: '2026-02-03T10:00:00Z', text, offset: 0 }],
     wholeParagraph: 'inserted',
+    pid: null,
   });
-  const unchanged = (index: number, number: string, text: string): TrackedParagraph => ({ index, number, original: text, proposed: text, changes: [], wholeParagraph: null });
+  const unchanged = (index: number, number: string, text: string): TrackedParagraph => ({ index, number, original: text, proposed: text, changes: [], wholeParagraph: null, pid: null });
   const WORD_ORDER = ['Alpha: the first new paragraph.', 'Beta: the second new paragraph.', 'Gamma: the third new paragraph.', 'Delta: the fourth new paragraph.'];
 
   it('are recorded after the same paragraph in Word’s order, and the margin and the compilation list them so', () => {

@@ -1,13 +1,14 @@
 /**
  * From a returned Word file's tracked changes to proposals: plan them against the current text (shared/import matches
- * by the numbers in force, else by wording, and gives spans in paragraph offsets, exactly as a selection in the editor
- * does), turn each plan into the ProposalDraft the negotiation takes, check every draft the way recording will
- * before anything is written, and record the ticked ones in one action for one delegation.
+ * by the pid the export bookmarked, else by the numbers in force, else by wording, and gives spans in paragraph
+ * offsets, exactly as a selection in the editor does), turn each plan into the ProposalDraft the negotiation takes,
+ * check every draft the way recording will before anything is written, and record the ticked ones in one action for
+ * one delegation.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 // plan.ts alone: the renderer needs the planner, not the .docx reader behind index.ts.
-import { planTrackedProposals, type ProposalPlan } from '../../../shared/import/plan.ts';
+import { planTrackedProposals, type ProposalPlan, type UnmatchedTrackedParagraph } from '../../../shared/import/plan.ts';
 import type { TrackedParagraph } from '../../../shared/import/index.ts';
 import { analyzeDocument } from '../../../shared/model/analyze.ts';
 import { buildProposal } from '../../../shared/model/negotiation/proposals.ts';
@@ -155,8 +156,10 @@ function citations(doc: ProseMirrorNode, numbers: ReadonlyMap<string, string>): 
   return cited;
 }
 
-/** Why a paragraph of the Word file found no place in the current text. */
-function unmatchedWhy(paragraph: TrackedParagraph, cited: ReadonlySet<string>): string {
+/** Why a paragraph of the Word file (or one of its changes) found no place in the current text. */
+function unmatchedWhy(paragraph: UnmatchedTrackedParagraph, cited: ReadonlySet<string>): string {
+  // The planner knows better when it matched the paragraph but not the words a change needs.
+  if (paragraph.reason) return paragraph.reason;
   if (paragraph.wholeParagraph === 'inserted') return 'A new paragraph, but no paragraph before it matches the current text, so there is no place to put it.';
   const numbered = paragraph.number !== null && cited.has(paragraph.number);
   if (paragraph.number !== null && !numbered) return `There is no paragraph ${paragraph.number} in the current text, and no paragraph reads closely enough like it.`;

@@ -57,6 +57,12 @@ export const TABLE_WIDTH = TEXT_WIDTH - HANG;
 /** The space kept above the first paragraph after a table (Word puts none). */
 export const AFTER_TABLE = { spacing: { before: 160 } } as const;
 
+/** The pid of a textblock, or null when it has none (it then gets no bookmark and no proposals). */
+export function pidOf(node: ProseMirrorNode): string | null {
+  const pid = node.attrs['pid'];
+  return typeof pid === 'string' && pid !== '' ? pid : null;
+}
+
 /** Equal column widths for a table of `columns` columns. */
 export function columnWidths(columns: number): number[] {
   const count = Math.max(1, columns);
@@ -128,7 +134,10 @@ export class BodyWriter {
   paragraph(node: ProseMirrorNode, pos: number, role: Role): { paragraph: Xml; block: WrittenBlock } {
     const label = this.label(node, pos, role);
     const typed = this.#options.numbering === 'typed' ? label : null;
-    const paragraph = roleParagraph(this.#word, role, this.#options.numbering, this.#word.runs(inlinePieces(node)), typed, this.#afterTable ? AFTER_TABLE : {});
+    const paragraph = roleParagraph(this.#word, role, this.#options.numbering, this.#word.runs(inlinePieces(node)), typed, {
+      ...(this.#afterTable ? AFTER_TABLE : {}),
+      pid: pidOf(node),
+    });
     this.#afterTable = false;
     return { paragraph, block: { node, pos, role, label } };
   }
@@ -211,7 +220,7 @@ export class BodyWriter {
           if (!child.isTextblock) return;
           const label = null;
           const runs = this.#word.runs(inlinePieces(child), header ? { base: { bold: true } } : {});
-          paragraphs.push(roleParagraph(this.#word, { kind: 'cell' }, this.#options.numbering, runs, label));
+          paragraphs.push(roleParagraph(this.#word, { kind: 'cell' }, this.#options.numbering, runs, label, { pid: pidOf(child) }));
           cells.push({ node: child, pos: childPos, role: { kind: 'cell' }, label });
         });
         tableCells.push({

@@ -5,7 +5,7 @@
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { exportLabels } from '../labels.ts';
-import { BodyWriter } from './body.ts';
+import { BodyWriter, pidOf } from './body.ts';
 import { headerBlock, headerTexts, plainHeader } from './header.ts';
 import { Progress, type DocxExportOptions } from './options.ts';
 import { roleParagraph } from './paragraphs.ts';
@@ -39,7 +39,7 @@ export async function cleanDocx(doc: ProseMirrorNode, options: DocxExportOptions
   const progress = new Progress(blocks.length + 1, options.onProgress);
   const word = new WordWriter();
   const body = new BodyWriter(word, { numbering: 'word', labels: exportLabels(doc) });
-  const titleParagraph = roleParagraph(word, { kind: 'title' }, 'word', title ? word.runs(inlinePieces(title)) : [], null);
+  const titleParagraph = roleParagraph(word, { kind: 'title' }, 'word', title ? word.runs(inlinePieces(title)) : [], null, { pid: title ? pidOf(title) : null });
   const children: Xml[] = headerBlock(plainHeader(header), word, { title: [titleParagraph], changes: 'formatted' });
   blocks.forEach(({ node, pos }, index) => {
     body.block(node, pos, children, blocks[index + 1]?.node ?? null);

@@ -21,7 +21,7 @@
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { compareDocuments, type ComparisonEntry, type ComparisonSide } from '../../compare/compare.ts';
-import { AFTER_TABLE, CELL_MARGINS, columnWidths, span, TABLE_BORDERS, TABLE_WIDTH, tableColumns } from './body.ts';
+import { AFTER_TABLE, CELL_MARGINS, columnWidths, pidOf, span, TABLE_BORDERS, TABLE_WIDTH, tableColumns } from './body.ts';
 import { documentParts, documentTitle } from './clean.ts';
 import { comparedHeader, headerBlock, headerTexts } from './header.ts';
 import { layoutBlocks, type LaidBlock } from './layout.ts';
@@ -318,10 +318,24 @@ function layoutUnits(items: readonly Item[], pairOf: ReadonlyMap<string, string>
 class ComparisonWriter {
   readonly word: WordWriter;
   readonly #progress: Progress;
+  /** The pids of `after`'s textblocks. */
+  readonly #afterPids: ReadonlySet<string>;
 
-  constructor(word: WordWriter, progress: Progress) {
+  constructor(word: WordWriter, progress: Progress, afterPids: ReadonlySet<string>) {
     this.word = word;
     this.#progress = progress;
+    this.#afterPids = afterPids;
+  }
+
+  /**
+   * The pid an item's paragraph is bookmarked with: its pid in `after`, where the text now stands. A paragraph only
+   * in `before` keeps its pid unless `after` has it elsewhere (a moved paragraph, or one that left a table): the
+   * bookmark then goes on the copy in `after` and the deleted copy carries none.
+   */
+  #pid(item: Item): string | null {
+    if (item.after !== null) return pidOf(item.after.node);
+    const pid = item.before === null ? null : pidOf(item.before.node);
+    return pid !== null && this.#afterPids.has(pid) ? null : pid;
   }
 
   /** The paragraph properties of an item: its role in the version it shows, a tracked style change if it changed. */
@@ -370,7 +384,8 @@ class ComparisonWriter {
       const mark: Op = inBefore && inAfter ? 'equal' : inBefore ? 'delete' : 'insert';
       // The mark's change is numbered before a style change's (the ids follow the order they are made in).
       const tracked: ParagraphOptions = mark === 'equal' ? {} : { mark: { kind: mark, change: this.word.change() } };
-      out.push(this.word.paragraph({ ...this.#properties(item), ...(out.length === 0 ? first : {}), ...tracked }, children));
+      // A paragraph that carries items run on from before it is bookmarked with its own item's pid only.
+      out.push(this.word.paragraph({ ...this.#properties(item), ...(out.length === 0 ? first : {}), ...tracked, pid: this.#pid(item) }, children));
     });
     if (carried.length > 0) out.push(this.word.paragraph({ style: STYLE.tableText }, carried));
     return out;
@@ -497,7 +512,12 @@ export async function comparisonDocx(before: ProseMirrorNode, after: ProseMirror
 
   const progress = new Progress(titleItems.length + items.length + 1, options.onProgress);
   const word = new WordWriter({ author, date: options.date });
-  const writer = new ComparisonWriter(word, progress);
+  const afterPids = new Set<string>();
+  for (const block of afterBlocks) {
+    const pid = pidOf(block.node);
+    if (pid !== null) afterPids.add(pid);
+  }
+  const writer = new ComparisonWriter(word, progress, afterPids);
   const { header: beforeHeader } = documentParts(before);
   const { header: afterHeader, title } = documentParts(after);
 

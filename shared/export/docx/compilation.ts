@@ -8,7 +8,7 @@ import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { analyzeDocument } from '../../model/analyze.ts';
 import type { NegotiationView, ParagraphView, ProposalView } from '../../model/negotiation/index.ts';
 import { exportLabels } from '../labels.ts';
-import { AFTER_TABLE, BodyWriter, type WrittenBlock } from './body.ts';
+import { AFTER_TABLE, BodyWriter, pidOf, type WrittenBlock } from './body.ts';
 import { documentParts, documentTitle } from './clean.ts';
 import { headerBlock, headerTexts, plainHeader } from './header.ts';
 import { Progress, type DocxExportOptions } from './options.ts';
@@ -25,11 +25,6 @@ export interface CompilationDocxOptions extends DocxExportOptions {
   numbers?: ReadonlyMap<string, string>;
   /** A delegation's or group's name from its code; without it the code is printed. */
   participantName?: (code: string) => string;
-}
-
-function pidOf(node: ProseMirrorNode): string | null {
-  const pid = node.attrs['pid'];
-  return typeof pid === 'string' && pid !== '' ? pid : null;
 }
 
 /**
@@ -108,7 +103,7 @@ export async function compilationDocx(doc: ProseMirrorNode, negotiation: Negotia
     },
   });
 
-  const titleChildren: Xml[] = [roleParagraph(word, { kind: 'title' }, 'typed', title ? word.runs(inlinePieces(title)) : [], null)];
+  const titleChildren: Xml[] = [roleParagraph(word, { kind: 'title' }, 'typed', title ? word.runs(inlinePieces(title)) : [], null, { pid: title ? pidOf(title) : null })];
   const withProposals = negotiation.paragraphs.filter((paragraph) => paragraph.proposals.length > 0).length;
   const note =
     `Compilation of proposals: ${negotiation.proposals.length} proposal${negotiation.proposals.length === 1 ? '' : 's'} on ${withProposals} ` +

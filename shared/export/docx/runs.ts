@@ -8,8 +8,11 @@
  */
 import { Mark, type Fragment, type Node as ProseMirrorNode } from 'prosemirror-model';
 import { isSafeHref } from '../../schema/marks/link.ts';
+import { pidBookmarkName } from './bookmarks.ts';
 import {
   BREAK,
+  bookmarkEnd,
+  bookmarkStart,
   FOOTNOTE_REF,
   footnote,
   footnoteReference,
@@ -160,8 +163,11 @@ export interface ListReference {
   readonly instance?: number;
 }
 
-/** Paragraph properties as the exporters give them: the list by its numbering definition, not yet by its id. */
-export type ParagraphOptions = Omit<ParagraphProperties, 'numbering'> & { readonly list?: ListReference };
+/**
+ * Paragraph properties as the exporters give them: the list by its numbering definition, not yet by its id, and the
+ * pid of the textblock the paragraph writes (it gets a hidden bookmark naming it: ./bookmarks.ts).
+ */
+export type ParagraphOptions = Omit<ParagraphProperties, 'numbering'> & { readonly list?: ListReference; readonly pid?: string | null };
 
 /** A part of the package that runs are written into; a hyperlink is a relationship of the part it is in. */
 export type PackagePart = 'document' | 'footnotes';
@@ -189,8 +195,9 @@ const FIRST_LIST_ID = 2;
 
 /**
  * Writes one Word document's paragraphs and runs, and keeps what they refer to for the package: the footnotes (ids
- * from 1, in the order they are written), the tracked changes (ids unique across the document and its footnotes,
- * as Word requires), the external hyperlinks and the lists paragraphs are numbered in.
+ * from 1, in the order they are written), the tracked changes and pid bookmarks (ids from one counter, so unique
+ * across the document and its footnotes, as Word requires of annotations), the external hyperlinks and the lists
+ * paragraphs are numbered in.
  */
 export class WordWriter {
   /** The footnotes part's footnotes, in id order. */
@@ -201,8 +208,11 @@ export class WordWriter {
   readonly lists: ListUse[] = [];
   readonly #revision: RevisionAuthor | null;
   readonly #listIds = new Map<string, number>();
+  /** The pid bookmarks written: a name Word must find once only (a moved paragraph's pid is met twice). */
+  readonly #bookmarks = new Set<string>();
   #footnoteCount = 0;
-  #changeCount = 0;
+  /** Ids given to tracked changes and bookmarks. */
+  #annotationCount = 0;
   /** The part being written: footnote text goes to the footnotes part. */
   #part: PackagePart = 'document';
 
@@ -213,8 +223,8 @@ export class WordWriter {
   /** The attributes of the next tracked change. */
   change(): Change {
     if (this.#revision === null) throw new Error('docx export: a tracked change needs an author and a date');
-    this.#changeCount += 1;
-    return { id: this.#changeCount, author: this.#revision.author, date: this.#revision.date };
+    this.#annotationCount += 1;
+    return { id: this.#annotationCount, author: this.#revision.author, date: this.#revision.date };
   }
 
   /** The id of a list, given on first use. */
@@ -229,11 +239,31 @@ export class WordWriter {
     return numId;
   }
 
-  /** A paragraph with `content` (its runs). */
+  /** A paragraph with `content` (its runs), inside the hidden bookmark naming `options.pid` when given. */
   paragraph(options: ParagraphOptions, content: readonly Xml[]): Xml {
-    const { list, ...rest } = options;
-    if (list === undefined) return paragraph(rest, content);
-    return paragraph({ ...rest, numbering: { numId: this.#listId(list.reference, list.instance ?? 0), level: list.level } }, content);
+    const { list, pid, ...rest } = options;
+    const marked = pid ? this.#bookmarked(pid, content) : content;
+    if (list === undefined) return paragraph(rest, marked);
+    return paragraph({ ...rest, numbering: { numId: this.#listId(list.reference, list.instance ?? 0), level: list.level } }, marked);
+  }
+
+  /**
+   * `content` inside the bookmark naming `pid`. It spans the text rather than marking one point: Word keeps a
+   * bookmark that spans text through edits inside it, and a split paragraph keeps its start in the first part (the
+   * start is what the import reads). It ends before the first footnote reference, if any: LibreOffice (7.4) puts
+   * the end of a bookmark that spans a footnote one character early, splitting the text there, which moves a glyph
+   * by its kerning; ending at a run boundary it already has leaves its layout exactly as without the bookmark.
+   * A pid that cannot be named, or whose bookmark is already written, leaves the content as it is.
+   */
+  #bookmarked(pid: string, content: readonly Xml[]): readonly Xml[] {
+    const name = pidBookmarkName(pid);
+    if (name === null || this.#bookmarks.has(name)) return content;
+    this.#bookmarks.add(name);
+    this.#annotationCount += 1;
+    const id = this.#annotationCount;
+    const note = content.findIndex((xml) => xml.includes('<w:footnoteReference '));
+    const end = note < 0 ? content.length : note;
+    return [bookmarkStart(id, name), ...content.slice(0, end), bookmarkEnd(id), ...content.slice(end)];
   }
 
   /** The relationship id for a hyperlink to `target` in the part being written. */

@@ -159,6 +159,16 @@ export function text(value: string, deleted = false): Xml {
   return textElement(deleted ? 'w:delText' : 'w:t', { 'xml:space': 'preserve' }, value);
 }
 
+/** The start of bookmark `id` named `name` (a point in a paragraph, outside runs). */
+export function bookmarkStart(id: number, name: string): Xml {
+  return element('w:bookmarkStart', { 'w:id': id, 'w:name': name });
+}
+
+/** The end of bookmark `id`. */
+export function bookmarkEnd(id: number): Xml {
+  return element('w:bookmarkEnd', { 'w:id': id });
+}
+
 /** A tab character in a run. */
 export const TAB = element('w:tab');
 
