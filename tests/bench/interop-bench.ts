@@ -3,10 +3,10 @@
  * import of a 100-page .docx and the comparison of two 100-page revisions. Targets: each under 2 s, peak memory
  * under 500 MB.
  *
- * Each task runs in its own Node process (tests/bench/interop/measure.ts) so its peak memory is its own. Printing
- * the clean text to PDF is measured twice: building the page in Node (a task like the others), then Chromium
- * printing it (page.setContent + page.pdf, as the browser build does; the desktop app uses Electron's printToPDF,
- * the same engine). Chromium's memory is its own processes' and is not in the Node figure.
+ * Each task runs in its own Node process (tests/bench/interop/measure.ts) so its peak memory is its own. A PDF is
+ * measured in two parts: building the page in Node (a task like the others), then Chromium printing it
+ * (page.setContent + page.pdf, as the browser build does; the desktop app uses Electron's printToPDF, the same
+ * engine). Chromium's memory is its own processes' and is not in the Node figure.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../helpers/browser.ts';
-import { INTEROP_TASKS, type InteropMeasurement, type PreparedMeta } from './interop/tasks.ts';
+import { INTEROP_TASKS, PDF_TASKS, type InteropMeasurement, type PreparedMeta } from './interop/tasks.ts';
 import { percentile, round } from './stats.ts';
 
 const measureScript = join(dirname(fileURLToPath(import.meta.url)), 'interop', 'measure.ts');
@@ -25,9 +25,16 @@ export interface InteropFigures {
   document: PreparedMeta;
   prepareMs: number;
   tasks: InteropMeasurement[];
-  /** Chromium printing the clean HTML of the 100-page document to PDF: each run's time, and the PDF's size. */
-  pdfPrintMs: number[];
-  pdfBytes: number;
+  /** Chromium printing each kind's page to PDF: each run's time, the PDF's size and its page count. */
+  pdf: PdfPrint[];
+}
+
+/** Chromium printing one kind's page. */
+export interface PdfPrint {
+  kind: string;
+  printMs: number[];
+  bytes: number;
+  pages: number;
 }
 
 /** Runs every task in a fresh process over one prepared negotiation and prints nothing; see formatInteropReport. */
@@ -39,31 +46,36 @@ export async function runInteropBench(options: { quick: boolean }): Promise<Inte
     const prepareMs = performance.now() - started;
     const document = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as PreparedMeta;
     const tasks: InteropMeasurement[] = [];
-    let pdfHtml = '';
     for (const task of INTEROP_TASKS) {
       const output = execFileSync(process.execPath, [measureScript, 'run', task, dir], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
       const lastLine = output.trim().split('\n').pop() ?? '';
       tasks.push(JSON.parse(lastLine) as InteropMeasurement);
-      if (task === 'clean-pdf-html') pdfHtml = readFileSync(join(dir, 'clean.html'), 'utf8');
     }
 
     const browser = await launchChromium();
-    const pdfPrintMs: number[] = [];
-    let pdfBytes = 0;
+    const pdf: PdfPrint[] = [];
     try {
-      for (let i = 0; i < 3; i += 1) {
-        const page = await browser.newPage();
-        started = performance.now();
-        await page.setContent(pdfHtml, { waitUntil: 'load' });
-        const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
-        pdfPrintMs.push(performance.now() - started);
-        pdfBytes = pdf.byteLength;
-        await page.close();
+      for (const task of PDF_TASKS) {
+        const kind = task.replace('-pdf-html', '');
+        const html = readFileSync(join(dir, `${kind}.html`), 'utf8');
+        const printed: PdfPrint = { kind, printMs: [], bytes: 0, pages: 0 };
+        for (let i = 0; i < 3; i += 1) {
+          const page = await browser.newPage();
+          started = performance.now();
+          await page.setContent(html, { waitUntil: 'load' });
+          const bytes = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+          printed.printMs.push(performance.now() - started);
+          printed.bytes = bytes.byteLength;
+          // Each page is one /Type /Page object (not /Pages): enough to count pages without a PDF library.
+          printed.pages = (Buffer.from(bytes).toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+          await page.close();
+        }
+        pdf.push(printed);
       }
     } finally {
       await browser.close();
     }
-    return { document, prepareMs, tasks, pdfPrintMs, pdfBytes };
+    return { document, prepareMs, tasks, pdf };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -82,9 +94,12 @@ export function formatInteropReport(figures: InteropFigures): string[] {
         `peak RSS ${round(task.maxRssMB, 0)} MB (after loading ${round(task.rssBeforeMB, 0)} MB; target < 500 MB), output ${task.outputSize}`,
     );
   }
-  lines.push(
-    `  Chromium prints the clean HTML to PDF: ${figures.pdfPrintMs.map((v) => round(v, 0)).join(' / ')} ms (${round(figures.pdfBytes / 1024, 0)} KiB PDF)`,
-  );
+  for (const printed of figures.pdf) {
+    lines.push(
+      `  Chromium prints the ${printed.kind} to PDF: ${printed.printMs.map((v) => round(v, 0)).join(' / ')} ms ` +
+        `(median ${round(percentile(printed.printMs, 50), 0)} ms; ${printed.pages} pages, ${round(printed.bytes / 1024, 0)} KiB)`,
+    );
+  }
   return lines;
 }
 
@@ -100,6 +115,6 @@ export function roundInteropFigures(figures: InteropFigures): InteropFigures {
       maxRssMB: round(task.maxRssMB, 1),
       setupMs: round(task.setupMs, 0),
     })),
-    pdfPrintMs: figures.pdfPrintMs.map((v) => round(v, 0)),
+    pdf: figures.pdf.map((printed) => ({ ...printed, printMs: printed.printMs.map((v) => round(v, 0)) })),
   };
 }

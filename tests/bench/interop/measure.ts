@@ -103,7 +103,7 @@ async function measure(task: InteropTask, dir: string): Promise<InteropMeasureme
     return async () => {
       const result = await buildExport(docs, request, { now: new Date('2026-07-02T10:00:00Z') });
       // The page Chromium prints, for the parent to time the printing itself.
-      if (request.format === 'pdf' && result.html !== undefined) writeFileSync(join(dir, 'clean.html'), result.html);
+      if (request.format === 'pdf' && result.html !== undefined) writeFileSync(join(dir, `${request.kind}.html`), result.html);
       return result.bytes?.byteLength ?? result.html?.length ?? 0;
     };
   };
@@ -123,8 +123,14 @@ async function measure(task: InteropTask, dir: string): Promise<InteropMeasureme
     case 'compilation-docx':
       run = exportTask({ kind: 'compilation', format: 'docx' });
       break;
+    case 'compilation-pdf-html':
+      run = exportTask({ kind: 'compilation', format: 'pdf' });
+      break;
     case 'comparison-docx':
       run = exportTask({ kind: 'comparison', format: 'docx', from: meta.rev1, to: meta.rev2 });
+      break;
+    case 'comparison-pdf-html':
+      run = exportTask({ kind: 'comparison', format: 'pdf', from: meta.rev1, to: meta.rev2 });
       break;
     case 'compare': {
       const chair = loadDoc(join(dir, 'chair.bin'));

@@ -10,7 +10,9 @@ export const INTEROP_TASKS = [
   'clean-html',
   'clean-md',
   'compilation-docx',
+  'compilation-pdf-html',
   'comparison-docx',
+  'comparison-pdf-html',
   'compare',
   'import-docx',
 ] as const;
@@ -40,3 +42,6 @@ export interface PreparedMeta {
   characters: number;
   proposals: number;
 }
+
+/** The PDF tasks: each builds the page Chromium prints and leaves it as `<kind>.html` in the prepared folder. */
+export const PDF_TASKS = ['clean-pdf-html', 'compilation-pdf-html', 'comparison-pdf-html'] as const satisfies readonly InteropTask[];
