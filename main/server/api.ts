@@ -69,6 +69,34 @@ export interface SyncServerOptions {
   readonly log?: (entry: SyncLogEntry) => void;
   /** A name for this process in logs (scale-out). */
   readonly serverId?: string;
+  /**
+   * Reverse proxies (addresses or CIDR subnets, e.g. `10.0.0.5`, `10.0.0.0/8`, `::1`) whose X-Forwarded-For header
+   * names the client. Without it the header is ignored: anyone could write one to escape the per-address throttle.
+   */
+  readonly trustedProxies?: readonly string[];
+  /** How failed sign-ins are throttled (see main/server/throttle.ts); every field has a default. */
+  readonly loginThrottle?: LoginThrottleOptions;
+}
+
+/**
+ * Limits on failed sign-ins, per account name and per client address: a few free failures, then lockouts that
+ * double from `firstLockoutMs` up to `maxLockoutMs`; a success or `forgetAfterMs` of quiet clears the counters.
+ */
+export interface LoginThrottleOptions {
+  /** Failures of one account name answered 401 before the first lockout; default 5. */
+  readonly freeFailuresPerAccount?: number;
+  /** Failures from one address (all names) before the first lockout; default 20, as a venue's NAT is one address. */
+  readonly freeFailuresPerAddress?: number;
+  /** The first lockout; each further failure doubles it. Default 30 s. */
+  readonly firstLockoutMs?: number;
+  /** The longest lockout; default 15 min. */
+  readonly maxLockoutMs?: number;
+  /** Counters with no failure for this long (after their lockout) are forgotten; default 1 h. */
+  readonly forgetAfterMs?: number;
+  /** Most counters kept per table (account names, addresses); the least recently used go first. Default 100,000. */
+  readonly maxEntries?: number;
+  /** The clock, in ms since the epoch; default Date.now (tests pass their own so they never sleep). */
+  readonly now?: () => number;
 }
 
 /** One structured log entry: an event name and small facts (ids, sizes, codes), never document content. */

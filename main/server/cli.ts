@@ -13,6 +13,7 @@ import { AccountError, ALL_DOCUMENTS, checkAccount, MIN_PASSWORD_LENGTH, SqliteA
 import type { Account, SyncServerOptions, SyncStore } from './api.ts';
 import { startSyncServer } from './index.ts';
 import { SqliteSyncStore } from './store-sqlite.ts';
+import { LOGIN_THROTTLE_DEFAULTS as THROTTLE, parseTrustedProxies } from './throttle.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../shared/export/formats.ts';
 
 /** Defaults of `serve` (and of --data for every command). */
@@ -40,7 +41,7 @@ Commands:
 
 Options for every command:
   --data DIR         Data folder (accounts, token key, documents); default ${CLI_DEFAULTS.data}, env PENHOLDER_DATA
-  --config FILE      JSON file with any of: data, host, port, postgres, redis, serverId
+  --config FILE      JSON file with any of: data, host, port, postgres, redis, serverId, trustedProxies
   --help             Help for a command
 
 Settings are taken from the flag, else the environment, else the config file, else the default.
@@ -56,7 +57,8 @@ Examples:
 
 const COMMAND_HELP: Record<string, string> = {
   serve: `Usage: npm run server -- serve [--data DIR] [--host H] [--port P] [--config FILE]
-                             [--postgres URL] [--redis HOST:PORT] [--server-id ID] [--json]
+                             [--postgres URL] [--redis HOST:PORT] [--server-id ID]
+                             [--trusted-proxy ADDR[,ADDR...]] [--json]
 
 Runs the sync server until SIGINT or SIGTERM. Logs are JSON lines on stderr.
   --host H          Address to bind (default ${CLI_DEFAULTS.host}; env PENHOLDER_HOST). 0.0.0.0 opens it to the network.
@@ -64,11 +66,20 @@ Runs the sync server until SIGINT or SIGTERM. Logs are JSON lines on stderr.
   --postgres URL    Keep documents in PostgreSQL instead of SQLite files (env PENHOLDER_POSTGRES)
   --redis HOST:PORT Share documents with other server processes through Redis (env PENHOLDER_REDIS)
   --server-id ID    This process's name in logs and Redis (env PENHOLDER_SERVER_ID)
+  --trusted-proxy ADDR[,ADDR...]
+                    Reverse proxies (addresses or subnets such as 10.0.0.0/8) whose X-Forwarded-For names the
+                    client (env PENHOLDER_TRUSTED_PROXY). Failed sign-ins are throttled per client address;
+                    without this the header is ignored, so behind a proxy every client shares the proxy's address.
   --json            Print one JSON line {"event":"listening",...} on stdout once the server is ready
+
+After ${THROTTLE.freeFailuresPerAccount} failed sign-ins for a name (${THROTTLE.freeFailuresPerAddress} from one address), sign-ins there are refused for ${THROTTLE.firstLockoutMs / 1000} seconds,
+doubling with each further failure up to ${THROTTLE.maxLockoutMs / 60_000} minutes; a successful sign-in clears the count. Each server
+process counts on its own.
 
 Examples:
   npm run server -- serve
   npm run server -- serve --host 0.0.0.0 --postgres postgres://penholder@db/penholder --redis redis:6379 --server-id a
+  npm run server -- serve --host 0.0.0.0 --trusted-proxy 127.0.0.1,::1
 `,
   'user add': `Usage: npm run server -- user add <name> --role ROLE [--delegation CODE] [--doc ID ...] [--password-stdin]
 
@@ -149,6 +160,7 @@ const configFileSchema = z
     redis: z.string().min(1),
     serverId: z.string().min(1),
     'server-id': z.string().min(1),
+    trustedProxies: z.union([z.string(), z.array(z.string().min(1))]),
   })
   .partial();
 
@@ -183,6 +195,7 @@ async function serve(args: string[]): Promise<number> {
     postgres: { type: 'string' },
     redis: { type: 'string' },
     'server-id': { type: 'string' },
+    'trusted-proxy': { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) return printHelp('serve');
@@ -193,6 +206,8 @@ async function serve(args: string[]): Promise<number> {
   const postgres = setting(values.postgres, 'PENHOLDER_POSTGRES', file.postgres, undefined);
   const redis = setting(values.redis, 'PENHOLDER_REDIS', file.redis, undefined);
   const serverId = setting(values['server-id'], 'PENHOLDER_SERVER_ID', file.serverId ?? file['server-id'], undefined);
+  const fileProxies = Array.isArray(file.trustedProxies) ? file.trustedProxies.join(',') : file.trustedProxies;
+  const trustedProxies = parseProxyList(setting(values['trusted-proxy'], 'PENHOLDER_TRUSTED_PROXY', fileProxies, undefined));
   const options: SyncServerOptions = {
     dataDir: data,
     host,
@@ -200,6 +215,7 @@ async function serve(args: string[]): Promise<number> {
     ...(postgres ? { store: { kind: 'postgres', connectionString: postgres } } : {}),
     ...(redis ? { redis: parseHostPort(redis) } : {}),
     ...(serverId ? { serverId } : {}),
+    ...(trustedProxies.length > 0 ? { trustedProxies } : {}),
   };
   const server = await startSyncServer(options);
   if (values.json) {
@@ -452,7 +468,7 @@ function readConfig(file: string | undefined): ConfigFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-    throw new UsageError(`The config file ${file} is not valid${where}: ${issue?.message ?? 'unexpected content'}. Its keys are data, host, port, postgres, redis, serverId.`);
+    throw new UsageError(`The config file ${file} is not valid${where}: ${issue?.message ?? 'unexpected content'}. Its keys are data, host, port, postgres, redis, serverId, trustedProxies.`);
   }
   return parsed.data;
 }
@@ -460,6 +476,17 @@ function readConfig(file: string | undefined): ConfigFile {
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`The port must be a number from 0 to 65535, not "${value}".`);
   return Number(value);
+}
+
+/** Splits and checks --trusted-proxy's comma-separated addresses and subnets ([] when none is given). */
+function parseProxyList(value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  try {
+    parseTrustedProxies(entries);
+  } catch (error) {
+    throw new UsageError(`--trusted-proxy: ${(error as Error).message}`);
+  }
+  return entries;
 }
 
 /** Parses `HOST:PORT` (or `[IPv6]:PORT`) for --redis. */

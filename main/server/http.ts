@@ -1,12 +1,14 @@
 /**
  * The HTTP API, on the same port as the WebSocket, answered from Hocuspocus's onRequest hook:
- *   POST /api/login {name, password}       -> 200 SignIn | 401 "Wrong name or password"
- *   POST /api/refresh {refreshToken}       -> 200 SignIn | 401
+ *   POST /api/login {name, password}       -> 200 SignIn | 401 "Wrong name or password" | 429 too-many-attempts
+ *   POST /api/refresh {refreshToken}       -> 200 SignIn | 401 | 429 too-many-attempts
  *   GET  /api/documents (Bearer)           -> 200 {documents: [{id, title, updatedAt, ydocs}]}, those granted;
  *                                             ydocs: the local names of the Y.Docs stored (['chair', 'd/FRA', 'text'])
  *   POST /api/documents (Bearer, chair) {id, title} -> 201 {document} registered and granted to the publisher
  *   GET  /api/info                         -> {name: 'penholder', schemaVersion, serverId}
  * Bodies are JSON of at most 64 KiB, checked with zod; every error is {error: {code, message}} with a 4xx status.
+ * Failed sign-ins and refused refresh tokens are throttled by throttle.ts: a 429 carries Retry-After (seconds) and is
+ * answered before any password is checked.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Extension, onRequestPayload } from '@hocuspocus/server';
@@ -18,6 +20,8 @@ import { ALL_DOCUMENTS, hasGrant, MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH } from '.
 import type { SqliteAccountStore } from './accounts.ts';
 import { describeError } from './logging.ts';
 import type { SyncLog } from './logging.ts';
+import { tooManyAttemptsMessage } from './throttle.ts';
+import type { LoginThrottle, SignInAttempt } from './throttle.ts';
 import { TokenError } from './tokens.ts';
 import type { TokenService } from './tokens.ts';
 
@@ -37,18 +41,22 @@ export type HttpErrorCode =
   | 'conflict'
   | 'too-large'
   | 'unsupported-media-type'
+  | 'too-many-attempts'
   | 'internal';
 
 /** A refusal with its HTTP status, code and sentence. */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: HttpErrorCode;
+  /** Extra response headers (Retry-After on a 429). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, code: HttpErrorCode, message: string) {
+  constructor(status: number, code: HttpErrorCode, message: string, headers: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.code = code;
+    this.headers = headers;
   }
 }
 
@@ -66,6 +74,7 @@ export interface HttpApiOptions {
   readonly store: SyncStore;
   readonly log: SyncLog;
   readonly serverId: string;
+  readonly throttle: LoginThrottle;
 }
 
 /** The HTTP API extension (see the module comment). */
@@ -84,7 +93,7 @@ export class HttpApiExtension implements Extension {
       await this.#route(request, response, url.pathname);
     } catch (error) {
       if (error instanceof HttpError) {
-        sendJson(response, error.status, { error: { code: error.code, message: error.message } });
+        sendJson(response, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       } else {
         this.#options.log.error('http.failed', { method: request.method, path: url.pathname, error: describeError(error) });
         sendJson(response, 500, { error: { code: 'internal', message: 'The server failed to answer; the error is in its log.' } });
@@ -122,22 +131,34 @@ export class HttpApiExtension implements Extension {
 
   async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = parse(loginSchema, await readJson(request));
+    const { throttle } = this.#options;
+    const attempt: SignInAttempt = { name: body.name, address: throttle.addressOf(request) };
+    // Nothing awaits between the check and the count (scrypt runs synchronously): concurrent guesses cannot slip past.
+    refuseWhileLocked(throttle, attempt);
     const principal = this.#options.accounts.verify(body.name, body.password);
     if (!principal) {
       this.#options.log.warn('login.refused', { name: body.name.slice(0, MAX_NAME_LENGTH) });
+      throttle.recordFailure(attempt);
       throw new HttpError(401, 'unauthenticated', WRONG_SIGN_IN);
     }
+    throttle.recordSuccess(attempt);
     this.#options.log.info('login.ok', { name: principal.name, role: principal.role, delegation: principal.delegation });
     sendJson(response, 200, await this.#options.tokens.issue(principal));
   }
 
   async #refresh(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = parse(refreshSchema, await readJson(request));
+    const { throttle } = this.#options;
+    // A refresh names no account: a refused token counts against the address only, and a good one clears nothing
+    // (else whoever holds one could wipe the address's count of password guesses between guesses).
+    const attempt: SignInAttempt = { address: throttle.addressOf(request) };
+    refuseWhileLocked(throttle, attempt);
     try {
       sendJson(response, 200, await this.#options.tokens.refresh(body.refreshToken));
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.#options.log.warn('refresh.refused', { why: error.message });
+      throttle.recordFailure(attempt);
       throw new HttpError(401, 'unauthenticated', 'Please sign in again: the sign-in has expired or was revoked.');
     }
   }
@@ -181,6 +202,12 @@ export class HttpApiExtension implements Extension {
     if (!account || account.disabled) throw new HttpError(401, 'unauthenticated', 'Please sign in again: the account is disabled.');
     return account;
   }
+}
+
+/** Answers 429 (with Retry-After) while the attempt's account name or address is locked out. */
+function refuseWhileLocked(throttle: LoginThrottle, attempt: SignInAttempt): void {
+  const seconds = throttle.retryAfterSeconds(attempt);
+  if (seconds > 0) throw new HttpError(429, 'too-many-attempts', tooManyAttemptsMessage(seconds), { 'Retry-After': String(seconds) });
 }
 
 function allow(method: string, methods: string[]): void {
@@ -233,14 +260,17 @@ function corsHeaders(): Record<string, string> {
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Authorization, Content-Type',
     'Access-Control-Max-Age': '600',
+    // So the web build can read how long a throttled sign-in must wait.
+    'Access-Control-Expose-Headers': 'Retry-After',
   };
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   if (response.headersSent) return;
   const text = JSON.stringify(body);
   response.writeHead(status, {
     ...corsHeaders(),
+    ...headers,
     // After a too-large body, close rather than read the rest of it.
     ...(status === 413 ? { Connection: 'close' } : {}),
     'Content-Type': 'application/json; charset=utf-8',

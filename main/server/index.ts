@@ -13,6 +13,7 @@
  *   ydoc-list.ts     YDocListExtension     the list of D's Y.Docs as a stateless message on `<docId>/text`
  *   logging.ts       LoggingExtension      structured JSON entries, never document text
  *   http.ts          HttpApiExtension      onRequest: /api/login, /api/refresh, /api/documents, /api/info
+ *   throttle.ts      LoginThrottle         failed sign-ins per account name and per client address: 429 + Retry-After
  *   scale-out.ts     (Redis, when options.redis is set; store-postgres.ts when options.store is PostgreSQL)
  *
  * transport.ts is the node wiring (HTTP server + `ws`) that feeds Hocuspocus and runs the frame guards;
@@ -32,12 +33,13 @@ import { createSyncLog, describeError, LoggingExtension, stderrSink } from './lo
 import { PersistenceExtension } from './persistence.ts';
 import { PresenceExtension } from './presence.ts';
 import { SqliteSyncStore } from './store-sqlite.ts';
+import { LoginThrottle } from './throttle.ts';
 import { TokenService } from './tokens.ts';
 import { listenTransport } from './transport.ts';
 import { VersionGateExtension } from './version-gate.ts';
 import { YDocListExtension } from './ydoc-list.ts';
 
-export type { Account, AccountStore, RunningSyncServer, SyncLogEntry, SyncServerOptions, SyncStore } from './api.ts';
+export type { Account, AccountStore, LoginThrottleOptions, RunningSyncServer, SyncLogEntry, SyncServerOptions, SyncStore } from './api.ts';
 export { STORE_FAILED } from './persistence.ts';
 
 /** Starts a sync server on `options.host:options.port` (default 127.0.0.1, a free port) serving `options.dataDir`. */
@@ -46,6 +48,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
   const serverId = options.serverId ?? defaultServerId();
   const sink = options.log ?? stderrSink;
   const log = createSyncLog(sink);
+  // Built first: a bad trusted-proxy entry or limit is refused before any file is opened.
+  const throttle = new LoginThrottle({ ...options.loginThrottle, trustedProxies: options.trustedProxies, log });
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
 
   const accounts = SqliteAccountStore.open(options.dataDir);
@@ -64,7 +68,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
       new PresenceExtension(),
       new YDocListExtension({ store, log }),
       new LoggingExtension(log),
-      new HttpApiExtension({ accounts, tokens, store, log, serverId }),
+      new HttpApiExtension({ accounts, tokens, store, log, serverId, throttle }),
     ];
     if (options.redis) {
       const { createRedisExtension } = await import('./scale-out.ts');

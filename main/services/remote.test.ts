@@ -140,6 +140,39 @@ describe('servers and sign-in', () => {
     expect(failure(await handlers.getAccessToken({ serverUrl: server.httpUrl })).code).toBe('signed-out');
   });
 
+  it("shows a throttled sign-in's 429 sentence unchanged, as a refusal rather than a wrong password, and stores nothing", async () => {
+    const name = 'Someone Guessing';
+    for (let i = 0; i < 5; i++) expect(failure(await handlers.signIn({ serverUrl: server.httpUrl, name, password: `guess-${i}` })).code).toBe('wrong-password');
+    const error = failure(await handlers.signIn({ serverUrl: server.httpUrl, name, password: 'guess-5' }));
+    // What the server itself answers now, straight from it.
+    const response = await fetch(`${server.httpUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password: 'x' }) });
+    expect(response.status).toBe(429);
+    const sentence = ((await response.json()) as { error: { message: string } }).error.message;
+    expect(sentence).toMatch(/^Too many failed sign-ins\. Try again in \d+ minutes?\.$/);
+    expect(error).toEqual({ code: 'forbidden', message: sentence });
+    expect(await vault.get(`sync-refresh:${server.httpUrl}`)).toBeNull();
+  });
+
+  it('says how long to wait when a proxy in front of the server answers a plain-text 429', async () => {
+    const proxy: Server = createServer((req, res) => {
+      if (req.url === '/api/info') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ name: 'penholder', schemaVersion: SCHEMA_VERSION, serverId: 'behind-a-proxy' }));
+        return;
+      }
+      res.writeHead(429, { 'Content-Type': 'text/html', 'Retry-After': '120' });
+      res.end('<h1>429 Too Many Requests</h1>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const error = failure(await handlers.signIn({ serverUrl: url, name: CHAIR.name, password: CHAIR.password }));
+      expect(error).toEqual({ code: 'forbidden', message: `The server at ${url} refuses sign-ins for now; try again in 2 minutes.` });
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+
   it('says when a server cannot be reached', async () => {
     const port = await closedPort();
     const error = failure(await handlers.signIn({ serverUrl: `ws://127.0.0.1:${port}`, name: CHAIR.name, password: CHAIR.password }));

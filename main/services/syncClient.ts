@@ -77,6 +77,8 @@ interface Answer {
   readonly json: boolean;
   /** The server's clock (its Date header) minus ours, in ms; 0 when it sent none. */
   readonly skewMs: number;
+  /** The Retry-After header in seconds, when it is a number (a throttled sign-in). */
+  readonly retryAfterSeconds: number | null;
 }
 
 /** GET /api/info: proves a Penholder server of this schema version answers at `address`. */
@@ -112,6 +114,7 @@ export async function login(address: ServerAddress, name: string, password: stri
   if (answer.status === 401 || answer.status === 403) {
     throw new ServiceError('wrong-password', serverMessage(answer) ?? 'Wrong name or password.');
   }
+  throwIfThrottled(address, answer);
   return readSession(address, answer);
 }
 
@@ -121,6 +124,8 @@ export async function refresh(address: ServerAddress, refreshToken: string, opti
   if (answer.status === 400 || answer.status === 401 || answer.status === 403) {
     throw new ServiceError('signed-out', `Your sign-in to ${address.url} has expired or was withdrawn; sign in again.`);
   }
+  // Throttled is not signed out: the refresh token stays, and the next try after the wait may succeed.
+  throwIfThrottled(address, answer);
   return readSession(address, answer);
 }
 
@@ -142,6 +147,17 @@ export async function publishServerDocument(
 ): Promise<void> {
   const answer = await call(address, 'POST', '/api/documents', { ...options, token: accessToken, body: document });
   throwUnlessOk(address, answer, 'publish the document');
+}
+
+/**
+ * A 429 (too many failed sign-ins): the server's sentence ("Try again in N minutes.") goes to the person unchanged,
+ * not as "wrong password", which would invite the very retry that prolongs the lockout.
+ */
+function throwIfThrottled(address: ServerAddress, answer: Answer): void {
+  if (answer.status !== 429) return;
+  const minutes = answer.retryAfterSeconds === null ? null : Math.max(1, Math.ceil(answer.retryAfterSeconds / 60));
+  const wait = minutes === null ? 'later' : `in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  throw new ServiceError('forbidden', serverMessage(answer) ?? `The server at ${address.url} refuses sign-ins for now; try again ${wait}.`);
 }
 
 function readSession(address: ServerAddress, answer: Answer): SignedIn {
@@ -221,15 +237,17 @@ async function call(
     throw new ServiceError('unreachable', `The server at ${address.url} stopped answering: ${networkReason(error, timeoutMs)}.`, { cause: error });
   }
   const skewMs = clockSkew(response.headers.get('date'), sentAt, Date.now());
+  const retryAfter = response.headers.get('retry-after');
+  const retryAfterSeconds = retryAfter !== null && /^\d{1,9}$/.test(retryAfter.trim()) ? Number(retryAfter) : null;
   const contentType = response.headers.get('content-type') ?? '';
   if (contentType.includes('json')) {
     try {
-      return { status: response.status, body: JSON.parse(text) as unknown, json: true, skewMs };
+      return { status: response.status, body: JSON.parse(text) as unknown, json: true, skewMs, retryAfterSeconds };
     } catch {
       // A server that labels garbage as JSON is not a Penholder server; callers see it as a body they cannot read.
     }
   }
-  return { status: response.status, body: null, json: false, skewMs };
+  return { status: response.status, body: null, json: false, skewMs, retryAfterSeconds };
 }
 
 /**
