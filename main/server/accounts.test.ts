@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELEGATION_CODE } from '../../shared/sync.ts';
 import { AccountError, hashRefreshToken, SqliteAccountStore } from './accounts.ts';
-import { startTestServer } from './test-support.ts';
+import { startTestServer } from '../../tests/helpers/sync-server.ts';
 
 let dir: string;
 const opened: SqliteAccountStore[] = [];

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYNC_CLOSE } from '../../shared/sync.ts';
 import type { Account } from './api.ts';
-import { openProvider, typedText, typeInto, waitUntil } from './test-support.ts';
-import type { TestProvider } from './test-support.ts';
+import { login, openProvider, typedText, typeInto, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestProvider } from '../../tests/helpers/sync-server.ts';
 
 const CLI = path.resolve(import.meta.dirname, 'cli.ts');
 const PASSWORD = 'a long enough password';
@@ -59,10 +59,9 @@ function serve(args: string[], env: Record<string, string> = {}): Promise<{ chil
   });
 }
 
+/** Signs in with the password every account here has, returning the access token. */
 async function signIn(httpUrl: string, name: string): Promise<string> {
-  const response = await fetch(`${httpUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password: PASSWORD }) });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { token: string }).token;
+  return (await login(httpUrl, name, PASSWORD)).token;
 }
 
 describe('help', () => {
@@ -171,9 +170,9 @@ describe('serve', () => {
     };
     expect(documents.documents.map(({ id, title }) => ({ id, title }))).toEqual([{ id: 'ga-res-79', title: 'Draft resolution on oceans' }]);
 
-    const chair = openProvider({ url: `${first.listening.url}/?schema=1`, name: 'ga-res-79/text', token });
+    const chair = openProvider({ url: first.listening.url, docName: 'ga-res-79/text', token });
     providers.push(chair);
-    await chair.synced();
+    await chair.whenSynced();
     typeInto(chair.doc, 'Acknowledged, so it survives');
     await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'every keystroke is acknowledged');
     first.child.kill('SIGKILL');
@@ -181,9 +180,9 @@ describe('serve', () => {
     chair.destroy();
 
     const second = await serve(['--data', dir, '--port', '0']);
-    const reader = openProvider({ url: `${second.listening.url}/?schema=1`, name: 'ga-res-79/text', token: await signIn(second.listening.httpUrl, 'chair1') });
+    const reader = openProvider({ url: second.listening.url, docName: 'ga-res-79/text', token: await signIn(second.listening.httpUrl, 'chair1') });
     providers.push(reader);
-    await reader.synced();
+    await reader.whenSynced();
     expect(typedText(reader.doc)).toBe('Acknowledged, so it survives');
 
     second.child.kill('SIGTERM');
@@ -206,9 +205,9 @@ describe('serve', () => {
     const match = /^Penholder sync server listening on (ws:\/\/127\.0\.0\.1:(\d+)) \((http:\/\/127\.0\.0\.1:\2)\)$/.exec(line);
     expect(match).not.toBeNull();
     const [, url, , httpUrl] = match as RegExpExecArray;
-    const fra = openProvider({ url: `${url}/?schema=1`, name: 'ga-res-79/d/FRA', token: await signIn(httpUrl as string, 'fra1') });
+    const fra = openProvider({ url: url as string, docName: 'ga-res-79/d/FRA', token: await signIn(httpUrl as string, 'fra1') });
     providers.push(fra);
-    await fra.synced();
+    await fra.whenSynced();
     expect(run(['user', 'disable', 'fra1', '--data', dir]).status).toBe(0);
     await waitUntil(() => fra.closes.some((close) => close.code === SYNC_CLOSE.disabled.code), 'the server closes the disabled account', 15_000);
   });

@@ -2,8 +2,8 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { MAX_BODY_BYTES } from './http.ts';
-import { startTestServer, TEST_PASSWORD } from './test-support.ts';
-import type { TestServer } from './test-support.ts';
+import { startTestServer, TEST_PASSWORD } from '../../tests/helpers/sync-server.ts';
+import type { TestServer } from '../../tests/helpers/sync-server.ts';
 
 let t: TestServer;
 
@@ -150,6 +150,6 @@ describe('the rest', () => {
   it('answers on the same port as the WebSocket', async () => {
     expect(new URL(t.server.httpUrl).port).toBe(new URL(t.server.url).port);
     const raw = await t.raw();
-    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+    expect(raw.open).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSyncServer } from './index.ts';
 import type { SyncLogEntry } from './index.ts';
-import { openProvider, TEST_PASSWORD, typedText, typeInto, waitUntil } from './test-support.ts';
+import { login, openProvider, TEST_PASSWORD, typedText, typeInto, waitUntil } from '../../tests/helpers/sync-server.ts';
 
 let dir: string;
 
@@ -27,14 +27,9 @@ describe('startSyncServer', () => {
 
     await server.store.putDocument('ga-res-79', 'Oceans');
     server.accounts.add({ name: 'chair1', password: TEST_PASSWORD, role: 'chair', documents: ['*'] });
-    const login = await fetch(`${server.httpUrl}/api/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'chair1', password: TEST_PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const chair = openProvider({ url: `${server.url}/?schema=1`, name: 'ga-res-79/text', token });
-    await chair.synced();
+    const { token } = await login(server.httpUrl, 'chair1', TEST_PASSWORD);
+    const chair = openProvider({ url: server.url, docName: 'ga-res-79/text', token });
+    await chair.whenSynced();
     typeInto(chair.doc, 'Closing time');
     await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'the text is acknowledged');
 
@@ -54,8 +49,8 @@ describe('startSyncServer', () => {
     // Everything was released: a new server opens the same folder and has the text.
     const again = await startSyncServer({ dataDir: dir, log: () => {} });
     try {
-      const reader = openProvider({ url: `${again.url}/?schema=1`, name: 'ga-res-79/text', token });
-      await reader.synced();
+      const reader = openProvider({ url: again.url, docName: 'ga-res-79/text', token });
+      await reader.whenSynced();
       expect(typedText(reader.doc)).toBe('Closing time');
       reader.destroy();
     } finally {

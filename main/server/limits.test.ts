@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SYNC_CLOSE } from '../../shared/sync.ts';
 import { TokenBucket } from './limits.ts';
-import { MESSAGE } from './messages.ts';
-import { message, startTestServer, syncMessage, typedText, typeInto, waitUntil } from './test-support.ts';
-import type { TestServer } from './test-support.ts';
+import { encodeAuth, encodeAwareness, encodeFrame, encodeRawFrame, encodeSync, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MESSAGE_TYPE } from '../../tests/helpers/raw-sync-client.ts';
+import { startTestServer, storedDoc, typedText, typeInto, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestServer } from '../../tests/helpers/sync-server.ts';
 
 const DOC = 'ga-res-79';
 let t: TestServer;
@@ -24,9 +24,7 @@ afterEach(async () => {
 
 /** The text stored for `<DOC>/text`. */
 async function storedText(): Promise<string> {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, await t.server.store.load(`${DOC}/text`));
-  return typedText(doc);
+  return typedText(await storedDoc(t.server.store, `${DOC}/text`));
 }
 
 describe('message size', () => {
@@ -34,14 +32,14 @@ describe('message size', () => {
     const { chairToken } = await start({ maxMessageBytes: 64 * 1024 });
     const anonymous = await t.raw();
     anonymous.send(new Uint8Array(64 * 1024 + 1));
-    expect(await anonymous.closed).toEqual({ code: SYNC_CLOSE.messageTooLarge.code, reason: SYNC_CLOSE.messageTooLarge.reason });
+    expect(await anonymous.waitClosed()).toEqual({ code: SYNC_CLOSE.messageTooLarge.code, reason: SYNC_CLOSE.messageTooLarge.reason });
 
     const chair = await t.raw();
-    await chair.authenticate(`${DOC}/text`, chairToken);
+    expect(await chair.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     const big = new Y.Doc();
     typeInto(big, 'x'.repeat(70 * 1024));
-    chair.update(`${DOC}/text`, Y.encodeStateAsUpdate(big));
-    expect((await chair.closed).code).toBe(4413);
+    chair.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(big)));
+    expect((await chair.waitClosed())?.code).toBe(4413);
     expect(await storedText()).toBe('');
     expect(t.logs.filter((entry) => entry.event === 'limit.hit').map((entry) => entry.limit)).toEqual(['message-size', 'message-size']);
   });
@@ -49,13 +47,13 @@ describe('message size', () => {
   it('accepts a message at the limit', async () => {
     const { chairToken } = await start({ maxMessageBytes: 64 * 1024 });
     const chair = await t.raw();
-    await chair.authenticate(`${DOC}/text`, chairToken);
+    expect(await chair.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     const doc = new Y.Doc();
     typeInto(doc, 'y'.repeat(60 * 1024));
-    const frame = syncMessage(`${DOC}/text`, 2, Y.encodeStateAsUpdate(doc));
+    const frame = encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(doc));
     expect(frame.byteLength).toBeLessThanOrEqual(64 * 1024);
     chair.send(frame);
-    await chair.waitFor((m) => m.kind === 'sync-status' && m.applied);
+    expect(await chair.waitFor((m) => m.kind === 'sync-status' && m.applied)).not.toBeNull();
     expect(await storedText()).toBe('y'.repeat(60 * 1024));
   });
 });
@@ -63,12 +61,12 @@ describe('message size', () => {
 describe('budget', () => {
   it('closes a socket sending more messages per second than its budget with 4429; others are unaffected', async () => {
     const { chairToken } = await start({ budget: { messagesPerSecond: 10, bytesPerSecond: 1024 * 1024 } });
-    const calm = t.provider({ name: `${DOC}/text`, token: chairToken });
-    await calm.synced();
+    const calm = t.provider({ docName: `${DOC}/text`, token: chairToken });
+    await calm.whenSynced();
     const flood = await t.raw();
-    await flood.authenticate(`${DOC}/text`, chairToken);
-    for (let i = 0; i < 300; i++) flood.syncStep1(`${DOC}/text`);
-    expect(await flood.closed).toEqual({ code: SYNC_CLOSE.overBudget.code, reason: SYNC_CLOSE.overBudget.reason });
+    expect(await flood.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
+    for (let i = 0; i < 300; i++) flood.send(encodeSyncStep1(`${DOC}/text`));
+    expect(await flood.waitClosed()).toEqual({ code: SYNC_CLOSE.overBudget.code, reason: SYNC_CLOSE.overBudget.reason });
     typeInto(calm.doc, 'unaffected');
     await waitUntil(() => !calm.provider.hasUnsyncedChanges, 'the calm client is acknowledged');
     expect(await storedText()).toBe('unaffected');
@@ -78,14 +76,14 @@ describe('budget', () => {
   it('closes a socket sending more bytes per second than its budget with 4429', async () => {
     const { chairToken } = await start({ maxMessageBytes: 64 * 1024, budget: { messagesPerSecond: 1000, bytesPerSecond: 64 * 1024 } });
     const flood = await t.raw();
-    await flood.authenticate(`${DOC}/chair`, chairToken);
+    expect(await flood.authenticate(`${DOC}/chair`, chairToken)).toMatchObject({ status: 'authenticated' });
     const doc = new Y.Doc();
     for (let i = 0; i < 20; i++) {
       const before = Y.encodeStateVector(doc);
       doc.getMap('m').set(`k${i}`, 'z'.repeat(30 * 1024));
-      flood.update(`${DOC}/chair`, Y.encodeStateAsUpdate(doc, before));
+      flood.send(encodeSyncUpdate(`${DOC}/chair`, Y.encodeStateAsUpdate(doc, before)));
     }
-    expect((await flood.closed).code).toBe(4429);
+    expect((await flood.waitClosed())?.code).toBe(4429);
     expect(t.logs.find((entry) => entry.event === 'limit.hit')).toMatchObject({ limit: 'bytes-per-second' });
   });
 
@@ -93,8 +91,8 @@ describe('budget', () => {
     const { chairToken } = await start();
     const doc = new Y.Doc();
     const awareness = new Awareness(doc);
-    const typist = t.provider({ name: `${DOC}/text`, token: chairToken, document: doc, awareness });
-    await typist.synced();
+    const typist = t.provider({ docName: `${DOC}/text`, token: chairToken, doc, awareness });
+    await typist.whenSynced();
     // 50 keystrokes a second (600 words a minute, beyond any typist), each with a cursor move: 100 messages a second.
     const text = 'Expresses its deep concern at the continuing loss of marine biodiversity, and calls upon States to act.';
     for (const [index, char] of [...text].entries()) {
@@ -113,16 +111,13 @@ describe('budget', () => {
     const names = [`${DOC}/text`, `${DOC}/chair`, ...Array.from({ length: 200 }, (_, i) => `${DOC}/d/D${String(i).padStart(3, '0')}`)];
     const raw = await t.raw();
     for (const name of names) {
-      raw.send(message(name, MESSAGE.auth, (e) => {
-        encoding.writeVarUint(e, 0);
-        encoding.writeVarString(e, chairToken);
-      }));
-      raw.syncStep1(name);
-      raw.syncStep2(name, Y.encodeStateAsUpdate(new Y.Doc()));
+      raw.send(encodeAuth(name, chairToken, null));
+      raw.send(encodeSyncStep1(name));
+      raw.send(encodeSyncStep2(name, Y.encodeStateAsUpdate(new Y.Doc())));
     }
-    await waitUntil(() => raw.received.filter((m) => m.kind === 'sync' && m.step === 1).length === names.length, 'every Y.Doc is synced', 30_000);
-    expect(raw.received.filter((m) => m.kind === 'authenticated')).toHaveLength(names.length);
-    expect(raw.ws.readyState).toBe(raw.ws.OPEN);
+    await waitUntil(() => raw.messages().filter((m) => m.kind === 'sync-step2').length === names.length, 'every Y.Doc is synced', 30_000);
+    expect(raw.messages().filter((m) => m.kind === 'auth-authenticated')).toHaveLength(names.length);
+    expect(raw.open).toBe(true);
   });
 
   it('is a token bucket: a burst up to its capacity, then its rate', () => {
@@ -140,8 +135,8 @@ describe('budget', () => {
 describe('malformed messages', () => {
   it('close the socket with 4400 and leave other clients and the stored state alone', async () => {
     const { chairToken } = await start();
-    const calm = t.provider({ name: `${DOC}/text`, token: chairToken });
-    await calm.synced();
+    const calm = t.provider({ docName: `${DOC}/text`, token: chairToken });
+    await calm.whenSynced();
     typeInto(calm.doc, 'Stored before');
     await waitUntil(() => !calm.provider.hasUnsyncedChanges, 'the calm client is acknowledged');
 
@@ -150,19 +145,20 @@ describe('malformed messages', () => {
     const truncated = Y.encodeStateAsUpdate(good).slice(0, 12);
     const cases: Array<[string, Uint8Array | string]> = [
       ['garbage', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])],
-      ['truncated update', syncMessage(`${DOC}/text`, 2, truncated)],
-      ['unknown sync step', syncMessage(`${DOC}/text`, 7, new Uint8Array([0]))],
-      ['unknown message type', message(`${DOC}/text`, 42, () => {})],
-      ['server-internal type', message(`${DOC}/text`, MESSAGE.broadcastStateless, (e) => encoding.writeVarString(e, 'relay this'))],
+      ['truncated update', encodeSyncUpdate(`${DOC}/text`, truncated)],
+      ['unknown sync step', encodeSync(`${DOC}/text`, 7, new Uint8Array([0]))],
+      ['unknown message type', encodeRawFrame(`${DOC}/text`, 42)],
+      ['server-internal type', encodeFrame(`${DOC}/text`, MESSAGE_TYPE.broadcastStateless, (e) => encoding.writeVarString(e, 'relay this'))],
       // One client, id 1, clock 1, state "{{".
-      ['awareness that is not JSON', message(`${DOC}/text`, MESSAGE.awareness, (e) => encoding.writeVarUint8Array(e, new Uint8Array([1, 1, 1, 2, 0x7b, 0x7b])))],
+      ['awareness that is not JSON', encodeAwareness(`${DOC}/text`, new Uint8Array([1, 1, 1, 2, 0x7b, 0x7b]))],
       ['text frame', 'hello'],
     ];
     for (const [what, frame] of cases) {
       const raw = await t.raw();
-      await raw.authenticate(`${DOC}/text`, chairToken);
-      raw.ws.send(frame);
-      const closed = await raw.closed;
+      expect(await raw.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
+      // The socket itself: a text frame is one of the cases.
+      raw.socket.send(frame);
+      const closed = await raw.waitClosed();
       expect({ what, ...closed }).toEqual({ what, code: SYNC_CLOSE.malformed.code, reason: SYNC_CLOSE.malformed.reason });
     }
     typeInto(calm.doc, ', and after.');

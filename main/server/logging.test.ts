@@ -5,8 +5,9 @@ import * as Y from 'yjs';
 import type { SyncLogEntry } from './api.ts';
 import { createSyncLog } from './logging.ts';
 import type { SqliteSyncStore } from './store-sqlite.ts';
-import { startTestServer, syncMessage, typedText, typeInto, waitUntil } from './test-support.ts';
-import type { TestServer } from './test-support.ts';
+import { awarenessUpdateFor, encodeAwareness, encodeStateless, encodeSyncUpdate } from '../../tests/helpers/raw-sync-client.ts';
+import { startTestServer, typedText, typeInto, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestServer } from '../../tests/helpers/sync-server.ts';
 
 const DOC = 'ga-res-79';
 const SECRET = 'The delegation of Atlantis can accept paragraph seven only if the fund is doubled';
@@ -42,42 +43,42 @@ describe('logging', () => {
     const observerToken = (await t.signIn('obs1')).token;
 
     // Typed by the chair, keystroke by keystroke, and read by an observer.
-    const chair = t.provider({ name: `${DOC}/text`, token: chairToken });
-    const observer = t.provider({ name: `${DOC}/text`, token: observerToken });
-    await Promise.all([chair.synced(), observer.synced()]);
+    const chair = t.provider({ docName: `${DOC}/text`, token: chairToken });
+    const observer = t.provider({ docName: `${DOC}/text`, token: observerToken });
+    await Promise.all([chair.whenSynced(), observer.whenSynced()]);
     typeInto(chair.doc, SECRET);
     await waitUntil(() => typedText(observer.doc) === SECRET, 'the observer has the sentence');
 
     // Forged by a read-only connection: as an update, awareness and a stateless message.
     const forged = new Y.Doc();
     typeInto(forged, SECRET);
-    for (const send of [
-      (raw: Awaited<ReturnType<TestServer['raw']>>) => raw.update(`${DOC}/text`, Y.encodeStateAsUpdate(forged)),
-      (raw: Awaited<ReturnType<TestServer['raw']>>) => raw.awareness(`${DOC}/text`, 7, { note: SECRET }),
-      (raw: Awaited<ReturnType<TestServer['raw']>>) => raw.stateless(`${DOC}/text`, SECRET),
+    for (const frame of [
+      encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(forged)),
+      encodeAwareness(`${DOC}/text`, awarenessUpdateFor(7, 1, { note: SECRET })),
+      encodeStateless(`${DOC}/text`, SECRET),
     ]) {
       const raw = await t.raw();
-      await raw.authenticate(`${DOC}/text`, observerToken);
-      send(raw);
-      expect((await raw.closed).code).toBe(4403);
+      expect(await raw.authenticate(`${DOC}/text`, observerToken)).toMatchObject({ status: 'authenticated' });
+      raw.send(frame);
+      expect((await raw.waitClosed())?.code).toBe(4403);
     }
 
     // Too large, malformed (a truncated update with the sentence in it), and refused by a full disk.
     const big = await t.raw();
     big.send(new TextEncoder().encode(SECRET.repeat(1000)));
-    expect((await big.closed).code).toBe(4413);
+    expect((await big.waitClosed())?.code).toBe(4413);
     const truncated = await t.raw();
-    await truncated.authenticate(`${DOC}/text`, chairToken);
-    truncated.send(syncMessage(`${DOC}/text`, 2, Y.encodeStateAsUpdate(forged).slice(0, -3)));
-    expect((await truncated.closed).code).toBe(4400);
+    expect(await truncated.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
+    truncated.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(forged).slice(0, -3)));
+    expect((await truncated.waitClosed())?.code).toBe(4400);
     const store = t.server.store as SqliteSyncStore;
     store.workspace.limitDiskForTest(store.workspaceIdOf(DOC) as string, 0);
     const full = await t.raw();
-    await full.authenticate(`${DOC}/text`, chairToken);
+    expect(await full.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     const more = new Y.Doc();
     typeInto(more, `${SECRET} `.repeat(300));
-    full.update(`${DOC}/text`, Y.encodeStateAsUpdate(more));
-    expect((await full.closed).code).toBe(4507);
+    full.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(more)));
+    expect((await full.waitClosed())?.code).toBe(4507);
 
     // The sentence as a password.
     await fetch(`${t.server.httpUrl}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'chair1', password: SECRET }) });
@@ -98,10 +99,10 @@ describe('logging', () => {
     t.account('fra1', 'delegation', { delegation: 'FRA', documents: [DOC] });
     const token = (await t.signIn('fra1')).token;
     const raw = await t.raw();
-    await raw.authenticate(`${DOC}/d/FRA`, token);
-    await raw.authenticate('other-doc/text', token);
-    raw.close();
-    await raw.closed;
+    expect(await raw.authenticate(`${DOC}/d/FRA`, token)).toMatchObject({ status: 'authenticated' });
+    expect(await raw.authenticate('other-doc/text', token)).toMatchObject({ status: 'denied' });
+    await raw.close();
+    expect(raw.closeEvent).not.toBeNull();
     await waitUntil(() => t?.logs.some((entry) => entry.event === 'doc.disconnected') === true, 'the disconnect is logged');
 
     const find = (event: string): SyncLogEntry | undefined => t?.logs.find((entry) => entry.event === event);

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncLogEntry, SyncServerOptions } from './api.ts';
-import { startTestServer, TEST_PASSWORD } from './test-support.ts';
-import type { TestServer } from './test-support.ts';
+import { startTestServer, TEST_PASSWORD } from '../../tests/helpers/sync-server.ts';
+import type { TestServer } from '../../tests/helpers/sync-server.ts';
 
 /** A password that must never reach a log line. */
 const GUESS = 'Guessed-Passw0rd-That-Must-Not-Be-Logged';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MalformedMessage, readClientMessage, updateChangesDoc } from './messages.ts';
-import { syncMessage, typeInto } from './test-support.ts';
+import { encodeSyncUpdate } from '../../tests/helpers/raw-sync-client.ts';
+import { typeInto } from '../../tests/helpers/sync-server.ts';
 
 /** A server-side Y.Doc holding what a client typed, and that client's Y.Doc to make further updates with. */
 function serverAndClient(text: string): { server: Y.Doc; client: Y.Doc } {
@@ -22,7 +23,7 @@ function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
 describe('readClientMessage', () => {
   it('reads a sync update once per frame: the same frame gives the same answer without decoding it again', () => {
     const { client } = serverAndClient('Recalling');
-    const frame = syncMessage('ga-res-79/text', 2, Y.encodeStateAsUpdate(client));
+    const frame = encodeSyncUpdate('ga-res-79/text', Y.encodeStateAsUpdate(client));
     const first = readClientMessage(frame);
     expect(first).toMatchObject({ kind: 'update', docName: 'ga-res-79/text' });
     expect(readClientMessage(frame)).toBe(first);
@@ -34,7 +35,7 @@ describe('readClientMessage', () => {
 
   it('refuses a malformed frame every time it is read', () => {
     const { client } = serverAndClient('Recalling');
-    const good = syncMessage('ga-res-79/text', 2, Y.encodeStateAsUpdate(client));
+    const good = encodeSyncUpdate('ga-res-79/text', Y.encodeStateAsUpdate(client));
     const truncated = good.subarray(0, good.length - 4);
     expect(() => readClientMessage(truncated)).toThrow(MalformedMessage);
     expect(() => readClientMessage(truncated)).toThrow(MalformedMessage);

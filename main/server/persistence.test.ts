@@ -5,8 +5,9 @@ import { SYNC_CLOSE } from '../../shared/sync.ts';
 import { MESSAGE } from './messages.ts';
 import { STORE_FAILED } from './persistence.ts';
 import { SqliteSyncStore } from './store-sqlite.ts';
-import { startTestServer, typedText, typeInto, waitUntil } from './test-support.ts';
-import type { TestServer } from './test-support.ts';
+import { encodeSyncStep1, encodeSyncUpdate } from '../../tests/helpers/raw-sync-client.ts';
+import { startTestServer, storedDoc, typedText, typeInto, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestServer } from '../../tests/helpers/sync-server.ts';
 
 const DOC = 'ga-res-79';
 let t: TestServer;
@@ -37,11 +38,7 @@ function diskReader(): SqliteSyncStore {
 
 /** Reads a Y.Doc's text synchronously from disk (SqliteSyncStore.load does its reading before it returns). */
 function textOnDisk(reader: SqliteSyncStore, docName: string): Promise<string> {
-  return reader.load(docName).then((state) => {
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, state);
-    return typedText(doc);
-  });
+  return storedDoc(reader, docName).then(typedText);
 }
 
 /** True for a SyncStatus frame saying an update was applied (the acknowledgement a provider waits for). */
@@ -70,14 +67,14 @@ function limitDisk(documentId: string, extraPages: number | null): void {
 describe('persistence', () => {
   it('has every update on disk when its acknowledgement arrives (not only after the debounced store)', async () => {
     const raw = await t.raw();
-    await raw.authenticate(`${DOC}/text`, chairToken);
-    raw.syncStep1(`${DOC}/text`);
-    await raw.waitFor((m) => m.kind === 'sync' && m.step === 1);
+    expect(await raw.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
+    raw.send(encodeSyncStep1(`${DOC}/text`));
+    expect(await raw.waitFor((m) => m.kind === 'sync-step2')).not.toBeNull();
     const reader = diskReader();
 
     // Read the disk the moment each acknowledgement arrives, before anything else can run.
     const onDiskAtAck: Array<Promise<string>> = [];
-    raw.ws.on('message', (data: Buffer) => {
+    raw.socket.on('message', (data: Buffer) => {
       const decoder = decoding.createDecoder(new Uint8Array(data));
       if (data.length < 2) return;
       decoding.readVarString(decoder);
@@ -91,7 +88,7 @@ describe('persistence', () => {
     typeInto(local, sentence);
     for (const [index, update] of updates.entries()) {
       const acks = onDiskAtAck.length;
-      raw.update(`${DOC}/text`, update);
+      raw.send(encodeSyncUpdate(`${DOC}/text`, update));
       await waitUntil(() => onDiskAtAck.length > acks, `update ${index} is acknowledged`);
     }
     const seen = await Promise.all(onDiskAtAck);
@@ -108,8 +105,8 @@ describe('persistence', () => {
     const checks: Array<Promise<boolean>> = [];
     const acks = raws.map(() => 0);
     for (const [w, raw] of raws.entries()) {
-      await raw.authenticate(`${DOC}/chair`, chairToken);
-      raw.ws.on('message', (data: Buffer) => {
+      expect(await raw.authenticate(`${DOC}/chair`, chairToken)).toMatchObject({ status: 'authenticated' });
+      raw.socket.on('message', (data: Buffer) => {
         if (!isAck(new Uint8Array(data))) return;
         // Read the disk the moment the acknowledgement arrives: this writer's update of this round must be there.
         const key = `w${w}-r${acks[w]}`;
@@ -124,7 +121,7 @@ describe('persistence', () => {
         const replica = replicas[w] as Y.Doc;
         const before = Y.encodeStateVector(replica);
         replica.getMap('statuses').set(`w${w}-r${round}`, 'agreed');
-        raw.update(`${DOC}/chair`, Y.encodeStateAsUpdate(replica, before));
+        raw.send(encodeSyncUpdate(`${DOC}/chair`, Y.encodeStateAsUpdate(replica, before)));
       }
       await waitUntil(() => acks.every((count) => count === round + 1), `round ${round} is acknowledged to every writer`);
     }
@@ -133,39 +130,39 @@ describe('persistence', () => {
   });
 
   it('refuses every update of a batch it cannot store (full disk): each writer is closed 4507, none is acknowledged or stored', async () => {
-    const observer = t.provider({ name: `${DOC}/text`, token: (await t.signIn('obs1')).token });
-    await observer.synced();
+    const observer = t.provider({ docName: `${DOC}/text`, token: (await t.signIn('obs1')).token });
+    await observer.whenSynced();
     const raws = await Promise.all([t.raw(), t.raw(), t.raw()]);
-    for (const raw of raws) await raw.authenticate(`${DOC}/text`, chairToken);
+    for (const raw of raws) expect(await raw.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     limitDisk(DOC, 0);
     for (const [w, raw] of raws.entries()) {
       const local = new Y.Doc();
       typeInto(local, String(w));
       ((local.getXmlFragment('prosemirror').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(1, String(w).repeat(100_000));
-      raw.update(`${DOC}/text`, Y.encodeStateAsUpdate(local));
+      raw.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(local)));
     }
-    const closes = await Promise.all(raws.map((raw) => raw.closed));
+    const closes = await Promise.all(raws.map((raw) => raw.waitClosed()));
     expect(closes).toEqual(raws.map(() => ({ code: STORE_FAILED.code, reason: STORE_FAILED.reason })));
-    for (const raw of raws) expect(raw.received.filter((m) => m.kind === 'sync-status')).toEqual([]);
+    for (const raw of raws) expect(raw.messages().filter((m) => m.kind === 'sync-status')).toEqual([]);
     expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('');
     expect(t.logs.filter((entry) => entry.event === 'store.error' && entry.code === 4507)).toHaveLength(3);
 
     // Room again: the next writer is stored, and the observer never saw the refused text.
     limitDisk(DOC, null);
     const later = await t.raw();
-    await later.authenticate(`${DOC}/text`, chairToken);
+    expect(await later.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     const local = new Y.Doc();
     typeInto(local, 'Stored');
-    later.update(`${DOC}/text`, Y.encodeStateAsUpdate(local));
-    await later.waitFor((m) => m.kind === 'sync-status' && m.applied);
+    later.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(local)));
+    expect(await later.waitFor((m) => m.kind === 'sync-status' && m.applied)).not.toBeNull();
     await waitUntil(() => typedText(observer.doc) === 'Stored', 'the observer receives the stored change');
     expect(observer.doc.getXmlFragment('prosemirror').length).toBe(1);
     expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('Stored');
   });
 
   it('serves the stored Y.Docs after a restart', async () => {
-    const chair = t.provider({ name: `${DOC}/chair`, token: chairToken });
-    await chair.synced();
+    const chair = t.provider({ docName: `${DOC}/chair`, token: chairToken });
+    await chair.whenSynced();
     chair.doc.getMap('statuses').set('p-1', 'agreed ad ref');
     await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'the change is acknowledged');
     const dataDir = t.dataDir;
@@ -174,8 +171,8 @@ describe('persistence', () => {
     const again = await startTestServer({ dataDir });
     try {
       const token = (await again.signIn('chair1')).token;
-      const reader = again.provider({ name: `${DOC}/chair`, token });
-      await reader.synced();
+      const reader = again.provider({ docName: `${DOC}/chair`, token });
+      await reader.whenSynced();
       expect(reader.doc.getMap('statuses').get('p-1')).toBe('agreed ad ref');
     } finally {
       await again.close();
@@ -184,40 +181,40 @@ describe('persistence', () => {
 
   it('refuses an update it cannot store (full disk): not applied, not stored, not broadcast; the socket is closed 4507', async () => {
     const observerToken = (await t.signIn('obs1')).token;
-    const observer = t.provider({ name: `${DOC}/text`, token: observerToken });
-    await observer.synced();
+    const observer = t.provider({ docName: `${DOC}/text`, token: observerToken });
+    await observer.whenSynced();
 
     const writer = await t.raw();
-    await writer.authenticate(`${DOC}/text`, chairToken);
+    expect(await writer.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     const local = new Y.Doc();
     typeInto(local, 'A');
-    writer.update(`${DOC}/text`, Y.encodeStateAsUpdate(local));
-    await writer.waitFor((m) => m.kind === 'sync-status' && m.applied);
+    writer.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(local)));
+    expect(await writer.waitFor((m) => m.kind === 'sync-status' && m.applied)).not.toBeNull();
 
     limitDisk(DOC, 0);
     const big = new Y.Doc();
     Y.applyUpdate(big, Y.encodeStateAsUpdate(local));
     const before = Y.encodeStateVector(big);
     typeInto(big, 'x'.repeat(200_000));
-    writer.update(`${DOC}/text`, Y.encodeStateAsUpdate(big, before));
-    expect(await writer.closed).toEqual({ code: STORE_FAILED.code, reason: STORE_FAILED.reason });
-    expect(writer.received.filter((m) => m.kind === 'sync-status')).toHaveLength(1);
+    writer.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(big, before)));
+    expect(await writer.waitClosed()).toEqual({ code: STORE_FAILED.code, reason: STORE_FAILED.reason });
+    expect(writer.messages().filter((m) => m.kind === 'sync-status')).toHaveLength(1);
 
     // Another document (another file) is served meanwhile.
-    const other = t.provider({ name: 'other-doc/text', token: chairToken });
-    await other.synced();
+    const other = t.provider({ docName: 'other-doc/text', token: chairToken });
+    await other.whenSynced();
     typeInto(other.doc, 'still working');
     await waitUntil(() => !other.provider.hasUnsyncedChanges, 'the other document is acknowledged');
 
     // Room again: a later change arrives at the observer, and the refused one never did (broadcasts keep order).
     limitDisk(DOC, null);
     const writer2 = await t.raw();
-    await writer2.authenticate(`${DOC}/text`, chairToken);
+    expect(await writer2.authenticate(`${DOC}/text`, chairToken)).toMatchObject({ status: 'authenticated' });
     const marker = new Y.Doc();
     Y.applyUpdate(marker, Y.encodeStateAsUpdate(local));
     const markerBefore = Y.encodeStateVector(marker);
     typeInto(marker, 'B');
-    writer2.update(`${DOC}/text`, Y.encodeStateAsUpdate(marker, markerBefore));
+    writer2.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(marker, markerBefore)));
     await waitUntil(() => typedText(observer.doc).includes('B'), 'the observer receives the later change');
     expect(typedText(observer.doc)).toBe('AB');
     expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('AB');
@@ -225,8 +222,8 @@ describe('persistence', () => {
   });
 
   it('gets a refused change from the client again once there is room (the provider resends on reconnect)', async () => {
-    const chair = t.provider({ name: `${DOC}/text`, token: chairToken });
-    await chair.synced();
+    const chair = t.provider({ docName: `${DOC}/text`, token: chairToken });
+    await chair.whenSynced();
     typeInto(chair.doc, 'Saved. ');
     await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'the first change is acknowledged');
     limitDisk(DOC, 0);
@@ -240,11 +237,11 @@ describe('persistence', () => {
   it('does not store what a read-only connection sends', async () => {
     const observerToken = (await t.signIn('obs1')).token;
     const raw = await t.raw();
-    await raw.authenticate(`${DOC}/text`, observerToken);
+    expect(await raw.authenticate(`${DOC}/text`, observerToken)).toMatchObject({ status: 'authenticated' });
     const forged = new Y.Doc();
     typeInto(forged, 'not from the chair');
-    raw.update(`${DOC}/text`, Y.encodeStateAsUpdate(forged));
-    expect((await raw.closed).code).toBe(SYNC_CLOSE.forbidden.code);
+    raw.send(encodeSyncUpdate(`${DOC}/text`, Y.encodeStateAsUpdate(forged)));
+    expect((await raw.waitClosed())?.code).toBe(SYNC_CLOSE.forbidden.code);
     expect(await textOnDisk(diskReader(), `${DOC}/text`)).toBe('');
   });
 });

@@ -1,9 +1,8 @@
-import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRESENCE_INTERVAL_MS } from './presence.ts';
 import type { PresenceMessage, PresentUser } from './presence.ts';
-import { NodeWebSocket, startTestServer, waitUntil } from './test-support.ts';
-import type { TestServer, TestProvider } from './test-support.ts';
+import { startTestServer, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestServer, TestProvider } from '../../tests/helpers/sync-server.ts';
 
 const DOC = 'ga-res-79';
 let t: TestServer;
@@ -40,13 +39,13 @@ function names(provider: TestProvider): string {
 
 describe('presence', () => {
   it('sends the signed-in users of every Y.Doc of D on D/text, once on connect and on every change', async () => {
-    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
-    await chair.synced();
+    const chair = t.provider({ docName: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.whenSynced();
     await waitUntil(() => names(chair) === 'chair1:1', 'the chair sees itself');
 
     // A delegation on its own Y.Doc only (not on the text) is present on D.
-    const fra = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string });
-    await fra.synced();
+    const fra = t.provider({ docName: `${DOC}/d/FRA`, token: tokens.fra1 as string });
+    await fra.whenSynced();
     await waitUntil(() => names(chair) === 'chair1:1,fra1:1', 'the chair sees the delegation');
     expect(lastPresence(chair)).toEqual([
       { name: 'chair1', role: 'chair', delegation: null, connections: 1 },
@@ -56,17 +55,17 @@ describe('presence', () => {
     expect(fra.stateless).toEqual([]);
 
     // A second client of the same delegate counts as a second connection; its Y.Docs on one socket count once.
-    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: NodeWebSocket });
-    const fraText = t.provider({ name: `${DOC}/text`, token: tokens.fra1 as string, socket });
-    const fraChair = t.provider({ name: `${DOC}/chair`, token: tokens.fra1 as string, socket });
-    await Promise.all([fraText.synced(), fraChair.synced()]);
+    const socket = t.socket();
+    const fraText = t.provider({ docName: `${DOC}/text`, token: tokens.fra1 as string, socket });
+    const fraChair = t.provider({ docName: `${DOC}/chair`, token: tokens.fra1 as string, socket });
+    await Promise.all([fraText.whenSynced(), fraChair.whenSynced()]);
     await waitUntil(() => names(chair) === 'chair1:1,fra1:2', 'two connections of fra1');
     // The new D/text connection got the current list on connect.
     await waitUntil(() => names(fraText) === 'chair1:1,fra1:2', 'the new connection has the list');
 
     // A user on another document is not present on D.
-    const elsewhere = t.provider({ name: 'other-doc/text', token: tokens.obs1 as string });
-    await elsewhere.synced();
+    const elsewhere = t.provider({ docName: 'other-doc/text', token: tokens.obs1 as string });
+    await elsewhere.whenSynced();
     await waitUntil(() => names(elsewhere) === 'obs1:1', 'the observer sees its own document');
 
     fraText.destroy();
@@ -79,33 +78,32 @@ describe('presence', () => {
   });
 
   it('does not repeat an unchanged list', async () => {
-    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
-    await chair.synced();
-    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: NodeWebSocket });
-    const text = t.provider({ name: `${DOC}/text`, token: tokens.obs1 as string, socket });
-    await text.synced();
+    const chair = t.provider({ docName: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.whenSynced();
+    const socket = t.socket();
+    const text = t.provider({ docName: `${DOC}/text`, token: tokens.obs1 as string, socket });
+    await text.whenSynced();
     await waitUntil(() => names(chair) === 'chair1:1,obs1:1', 'the observer is present');
     // Only presence messages: the server also sends the list of D's Y.Docs on D/text (ydoc-list.ts).
-    const presenceCount = () => chair.stateless.filter((payload) => (JSON.parse(payload) as { type: string }).type === 'presence').length;
-    const sent = presenceCount();
+    const sent = presenceCount(chair);
     // The observer opens another Y.Doc on the same socket: same users, same counts.
-    const chairDoc = t.provider({ name: `${DOC}/chair`, token: tokens.obs1 as string, socket });
-    await chairDoc.synced();
+    const chairDoc = t.provider({ docName: `${DOC}/chair`, token: tokens.obs1 as string, socket });
+    await chairDoc.whenSynced();
     // A marker change that does alter the list, to know everything before it has arrived.
-    const fra = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string });
-    await fra.synced();
+    const fra = t.provider({ docName: `${DOC}/d/FRA`, token: tokens.fra1 as string });
+    await fra.whenSynced();
     await waitUntil(() => names(chair) === 'chair1:1,fra1:1,obs1:1', 'fra1 is present');
-    expect(presenceCount()).toBe(sent + 1);
+    expect(presenceCount(chair)).toBe(sent + 1);
   });
 
   it('coalesces the sends while many clients connect: at most one list per interval, not one per connect', async () => {
-    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
-    await chair.synced();
+    const chair = t.provider({ docName: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.whenSynced();
     await waitUntil(() => names(chair) === 'chair1:1', 'the chair sees itself');
     const clients = 40;
     const started = performance.now();
-    const observers = Array.from({ length: clients }, () => t.provider({ name: `${DOC}/text`, token: tokens.obs1 as string }));
-    await Promise.all(observers.map((observer) => observer.synced()));
+    const observers = Array.from({ length: clients }, () => t.provider({ docName: `${DOC}/text`, token: tokens.obs1 as string }));
+    await Promise.all(observers.map((observer) => observer.whenSynced()));
     const everyone = `chair1:1,obs1:${clients}`;
     await waitUntil(() => [chair, ...observers].every((provider) => names(provider) === everyone), 'everyone has the final list', 20_000);
     const elapsedMs = performance.now() - started;
@@ -119,20 +117,20 @@ describe('presence', () => {
   });
 
   it('sends the list once to a new D/text connection that does not change it, and to nobody else', async () => {
-    const chair = t.provider({ name: `${DOC}/text`, token: tokens.chair1 as string });
-    await chair.synced();
-    const socket = new HocuspocusProviderWebsocket({ url: t.wsUrl, WebSocketPolyfill: NodeWebSocket });
-    const fraOwn = t.provider({ name: `${DOC}/d/FRA`, token: tokens.fra1 as string, socket });
-    await fraOwn.synced();
+    const chair = t.provider({ docName: `${DOC}/text`, token: tokens.chair1 as string });
+    await chair.whenSynced();
+    const socket = t.socket();
+    const fraOwn = t.provider({ docName: `${DOC}/d/FRA`, token: tokens.fra1 as string, socket });
+    await fraOwn.whenSynced();
     await waitUntil(() => names(chair) === 'chair1:1,fra1:1', 'the chair sees the delegation');
     const chairBefore = presenceCount(chair);
     // The same socket opens the text: fra1 is already present with this socket, so the list is unchanged.
-    const fraText = t.provider({ name: `${DOC}/text`, token: tokens.fra1 as string, socket });
-    await fraText.synced();
+    const fraText = t.provider({ docName: `${DOC}/text`, token: tokens.fra1 as string, socket });
+    await fraText.whenSynced();
     await waitUntil(() => names(fraText) === 'chair1:1,fra1:1', 'the new connection has the list');
     // A marker that changes the list, so everything sent before it has arrived.
-    const obs = t.provider({ name: `${DOC}/chair`, token: tokens.obs1 as string });
-    await obs.synced();
+    const obs = t.provider({ docName: `${DOC}/chair`, token: tokens.obs1 as string });
+    await obs.whenSynced();
     await waitUntil(() => names(fraText) === 'chair1:1,fra1:1,obs1:1' && names(chair) === 'chair1:1,fra1:1,obs1:1', 'both see the observer');
     expect(presenceCount(fraText)).toBe(2);
     expect(presenceCount(chair)).toBe(chairBefore + 1);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createTestSchema, ensureServices, type TestSchema, type TestServices } from '../../tests/helpers/services.ts';
+import { storedDoc } from '../../tests/helpers/sync-server.ts';
 import { createPostgresStore, type PostgresSyncStore } from './store-postgres.ts';
 
 let services: TestServices;
@@ -225,8 +226,7 @@ describe('createPostgresStore', () => {
     const expected = new Y.Doc();
     Y.applyUpdate(expected, Y.encodeStateAsUpdate(a.doc));
     Y.applyUpdate(expected, Y.encodeStateAsUpdate(b.doc));
-    const loaded = new Y.Doc();
-    Y.applyUpdate(loaded, await appender.load('res-83/text'));
+    const loaded = await storedDoc(appender, 'res-83/text');
     expect(Array.from(Y.encodeStateVector(loaded))).toEqual(Array.from(Y.encodeStateVector(expected)));
     expect(loaded.getText('body').toString()).toBe(expected.getText('body').toString());
   });

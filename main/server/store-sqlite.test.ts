@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { StorageError } from '../storage/index.ts';
 import { SERVER_COMPACT_IDLE_ROWS, SqliteSyncStore } from './store-sqlite.ts';
-import { startTestServer, typedText, typeInto, waitUntil } from './test-support.ts';
+import { startTestServer, storedDoc, typedText, typeInto, waitUntil } from '../../tests/helpers/sync-server.ts';
 
 let dir: string;
 const opened: SqliteSyncStore[] = [];
@@ -197,8 +197,7 @@ describe('SqliteSyncStore', () => {
     for (let i = 0; i < sent.length; i += 50) await Promise.all(sent.slice(i, i + 50).map((update) => store.append('ga-res-79/text', update)));
     expect(store.workspace.rowCount(workspaceId, 'text')).toBe(sent.length);
     await waitUntil(() => store.workspace.rowCount(workspaceId, 'text') === 1, 'the rows are merged after the pause', 10_000);
-    const loaded = new Y.Doc();
-    Y.applyUpdate(loaded, await store.load('ga-res-79/text'));
+    const loaded = await storedDoc(store, 'ga-res-79/text');
     expect(typedText(loaded)).toBe('x'.repeat(SERVER_COMPACT_IDLE_ROWS + 20));
   });
 
@@ -207,16 +206,15 @@ describe('SqliteSyncStore', () => {
     try {
       await t.server.store.putDocument('ga-res-79', 'Oceans');
       t.account('chair1', 'chair');
-      const chair = t.provider({ name: 'ga-res-79/text', token: (await t.signIn('chair1')).token });
-      await chair.synced();
+      const chair = t.provider({ docName: 'ga-res-79/text', token: (await t.signIn('chair1')).token });
+      await chair.whenSynced();
       typeInto(chair.doc, 'Stored in SQLite');
       await waitUntil(() => !chair.provider.hasUnsyncedChanges, 'the text is acknowledged');
     } finally {
       await t.close();
     }
     const store = open();
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, await store.load('ga-res-79/text'));
+    const doc = await storedDoc(store, 'ga-res-79/text');
     expect(typedText(doc)).toBe('Stored in SQLite');
   });
 });

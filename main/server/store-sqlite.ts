@@ -21,14 +21,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import * as Y from 'yjs';
 import { documentIdSchema, documentTitleSchema } from '../../shared/ipc.ts';
 import { parseSyncDocName } from '../../shared/sync.ts';
-import { StorageError, Workspace } from '../storage/index.ts';
+import { EMPTY_STATE, StorageError, Workspace } from '../storage/index.ts';
 import type { WorkspaceOptions } from '../storage/index.ts';
 import type { SyncStore } from './api.ts';
-
-const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 /** One update waiting for the group commit that stores it. */
 interface PendingAppend {

@@ -5,8 +5,8 @@ import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYNC_CLOSE } from '../../shared/sync.ts';
 import { SqliteAccountStore } from './accounts.ts';
-import { startTestServer, waitUntil } from './test-support.ts';
-import type { TestServer } from './test-support.ts';
+import { startTestServer, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestServer } from '../../tests/helpers/sync-server.ts';
 import { loadSigningKey, REFRESH_TOKEN_TTL_MS, TokenError, TokenService } from './tokens.ts';
 import type { SignIn } from './tokens.ts';
 
@@ -118,14 +118,14 @@ describe('on the server', () => {
     const signIn = await t.signIn('chair1');
     await waitUntil(() => Date.now() > Date.parse(signIn.expiresAt) + 1000, 'the token has expired', 5000);
     const raw = await t.raw();
-    expect(await raw.authenticate('ga-res-79/text', signIn.token)).toMatchObject({ kind: 'permission-denied', reason: SYNC_CLOSE.unauthenticated.reason });
+    expect(await raw.authenticate('ga-res-79/text', signIn.token)).toEqual({ status: 'denied', reason: SYNC_CLOSE.unauthenticated.reason });
     const refresh = (refreshToken: string) =>
       fetch(`${t.server.httpUrl}/api/refresh`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
     const response = await refresh(signIn.refreshToken);
     expect(response.status).toBe(200);
     const renewed = (await response.json()) as SignIn;
     expect(renewed.account).toEqual({ name: 'chair1', role: 'chair', delegation: null });
-    expect(await raw.authenticate('ga-res-79/text', renewed.token)).toMatchObject({ kind: 'authenticated' });
+    expect(await raw.authenticate('ga-res-79/text', renewed.token)).toMatchObject({ status: 'authenticated' });
     const reused = await refresh(signIn.refreshToken);
     expect(reused.status).toBe(401);
     expect(((await reused.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');

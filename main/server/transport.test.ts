@@ -5,18 +5,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncContext } from './context.ts';
 import { createSyncLog } from './logging.ts';
 import type { SyncLogEntry } from './api.ts';
-import { openProvider, RawClient, waitUntil } from './test-support.ts';
-import type { TestProvider } from './test-support.ts';
+import { RawSyncClient } from '../../tests/helpers/raw-sync-client.ts';
+import { openProvider, waitUntil } from '../../tests/helpers/sync-server.ts';
+import type { TestProvider } from '../../tests/helpers/sync-server.ts';
 import { listenTransport } from './transport.ts';
 import type { FrameGuard, SocketGuard, Transport } from './transport.ts';
 
 let transport: Transport | undefined;
 const providers: TestProvider[] = [];
-const raws: RawClient[] = [];
+const raws: RawSyncClient[] = [];
 
 afterEach(async () => {
   for (const provider of providers.splice(0)) provider.destroy();
-  for (const raw of raws.splice(0)) raw.close();
+  for (const raw of raws.splice(0)) await raw.close();
   await transport?.close();
   transport = undefined;
 });
@@ -32,16 +33,16 @@ async function start(extensions: Extension[] = [], timeout = 60_000): Promise<{ 
 describe('the transport', () => {
   it('keeps an idle provider alive with Ping/Pong, while a client that never answers is timed out', async () => {
     const { url } = await start([], 1500);
-    const idle = openProvider({ url, name: 'idle-doc/text', token: 't' });
+    const idle = openProvider({ url, schemaVersion: null, docName: 'idle-doc/text', token: 't' });
     providers.push(idle);
-    await idle.synced();
-    const silent = await RawClient.open(url);
+    await idle.whenSynced();
+    const silent = await RawSyncClient.connect(url, { schemaVersion: null, answerPing: false, answerStep1: false });
     raws.push(silent);
-    await silent.authenticate('silent-doc/text', 't');
+    expect(await silent.authenticate('silent-doc/text', 't')).toMatchObject({ status: 'authenticated' });
     // Hocuspocus closes connections idle for `timeout` (4408); the provider answers every Ping, the raw client does not.
-    const closed = await silent.closed;
-    expect(closed.code).toBe(4408);
-    expect(silent.received.some((m) => m.kind === 'ping')).toBe(true);
+    const closed = await silent.waitClosed();
+    expect(closed?.code).toBe(4408);
+    expect(silent.pingsReceived).toBeGreaterThan(0);
     expect(idle.closes).toEqual([]);
     expect(idle.socket.status).toBe('connected');
   });
@@ -58,11 +59,11 @@ describe('the transport', () => {
       }),
     };
     const { url } = await start([guard]);
-    const raw = await RawClient.open(url);
+    const raw = await RawSyncClient.connect(url, { schemaVersion: null, answerPing: false, answerStep1: false });
     raws.push(raw);
-    await raw.authenticate('guarded/text', 't');
+    expect(await raw.authenticate('guarded/text', 't')).toMatchObject({ status: 'authenticated' });
     raw.send(new Uint8Array([1, 2, 3]));
-    expect(await raw.closed).toEqual({ code: 4999, reason: 'three bytes' });
+    expect(await raw.waitClosed()).toEqual({ code: 4999, reason: 'three bytes' });
     expect(seen.at(-1)).toBe(3);
     expect(seen.length).toBeGreaterThanOrEqual(2);
   });
@@ -87,9 +88,9 @@ describe('the transport', () => {
   it('closes cleanly: sockets get 1001, documents are unloaded, onDestroy runs and the port is free', async () => {
     let destroyed = false;
     const { url, hocuspocus } = await start([{ async onDestroy() { destroyed = true; } }]);
-    const provider = openProvider({ url, name: 'closing/text', token: 't' });
+    const provider = openProvider({ url, schemaVersion: null, docName: 'closing/text', token: 't' });
     providers.push(provider);
-    await provider.synced();
+    await provider.whenSynced();
     expect(hocuspocus.getDocumentsCount()).toBe(1);
     const port = Number(new URL(url).port);
     await transport?.close();

@@ -15,7 +15,7 @@ import { Workspace } from '../storage/index.ts';
 import { EncryptedFileCredentialVault, MemoryCredentialVault, type CredentialVault, type SecretCipher } from './credentials.ts';
 import { createIpcHandlers, type IpcHandlers } from './handlers.ts';
 import { createSyncServices, type SyncServices } from './syncServices.ts';
-import { NodeWebSocket } from '../server/test-support.ts';
+import { NodeWebSocket } from '../../tests/helpers/sync-server.ts';
 
 const CHAIR = { name: 'Chair Bureau', password: 'chair-password-1' };
 const FRANCE = { name: 'France', password: 'france-password-1' };

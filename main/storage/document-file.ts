@@ -58,8 +58,11 @@ const SCHEMA = `
 
 const UPDATE_COLUMNS = ['seq', 'ydoc', 'data', 'at'];
 
-/** The Yjs encoding of a document with nothing in it, which is what an absent Y.Doc loads as. */
-const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc());
+/**
+ * The Yjs encoding of a document with nothing in it, which is what an absent Y.Doc loads as (here and in the sync
+ * server's stores). Hand out a copy (`EMPTY_STATE.slice()`): a Uint8Array can be written to.
+ */
+export const EMPTY_STATE: Uint8Array = Y.encodeStateAsUpdate(new Y.Doc());
 
 /** An open document file; every method throws the raw SQLite error, which the workspace interprets. */
 export class DocumentFile {

@@ -5,5 +5,5 @@ export { Workspace, DEFAULT_COMPACT_THRESHOLD, DEFAULT_MAX_OPEN_FILES, checkUpda
 export type { WorkspaceOptions } from './workspace.ts';
 export { StorageError, DISK_FULL_MESSAGE } from './errors.ts';
 export type { StorageErrorCode } from './errors.ts';
-export { DOCUMENT_FILE_EXTENSION, DOCUMENT_FORMAT_VERSION, mergeRows, squashRows } from './document-file.ts';
+export { DOCUMENT_FILE_EXTENSION, DOCUMENT_FORMAT_VERSION, EMPTY_STATE, mergeRows, squashRows } from './document-file.ts';
 export { isDocumentId, mintDocumentId } from './ids.ts';

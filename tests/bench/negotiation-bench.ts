@@ -538,12 +538,12 @@ async function measureRemote(options: {
 
     // The delegation in Node: its own doc to write, the text and the chair's doc to read, each over a provider.
     const delegate = await login(server.httpUrl, DELEGATE.name, DELEGATE.password);
-    const text = openProvider({ url: server.url, docName: `${documentId}/text`, token: delegate.token, awareness: false });
-    const chair = openProvider({ url: server.url, docName: `${documentId}/chair`, token: delegate.token, awareness: false });
-    const own = openProvider({ url: server.url, docName: `${documentId}/d/${code}`, token: delegate.token, awareness: false });
+    const text = openProvider({ url: server.url, docName: `${documentId}/text`, token: delegate.token, awareness: false, quickReconnect: true });
+    const chair = openProvider({ url: server.url, docName: `${documentId}/chair`, token: delegate.token, awareness: false, quickReconnect: true });
+    const own = openProvider({ url: server.url, docName: `${documentId}/d/${code}`, token: delegate.token, awareness: false, quickReconnect: true });
     // A second member of the chair's team, editing the text from Node.
     const assistant = await login(server.httpUrl, CHAIR_TEAM.name, CHAIR_TEAM.password);
-    const editor = openProvider({ url: server.url, docName: `${documentId}/text`, token: assistant.token, awareness: false });
+    const editor = openProvider({ url: server.url, docName: `${documentId}/text`, token: assistant.token, awareness: false, quickReconnect: true });
     providers.push(text, chair, own, editor);
     await Promise.all(providers.map((provider) => provider.whenSynced(120_000)));
     const registry = bundledRegistry();

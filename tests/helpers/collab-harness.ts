@@ -8,13 +8,12 @@
  * "offline" is a mock that still opens. Resetting the TCP connections is what a real outage does, for the page's
  * socket and for main's HTTP calls (token refresh) alike.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startSyncServer, type RunningSyncServer } from '../../main/server/index.ts';
+import type { RunningSyncServer } from '../../main/server/index.ts';
 import { startWebHost, type WebHost } from '../../main/web/host.ts';
+import { addAccounts, removeDir, startTestServer, tempDir, type TestAccount } from './sync-server.ts';
 import { webDist } from './web-harness.ts';
 
 /** A TCP relay to the sync server that can be switched off and on. */
@@ -98,21 +97,15 @@ export interface CollabHarness {
   close(): Promise<void>;
 }
 
-/** An account to create on the server before anyone joins. */
-export interface HarnessAccount {
-  name: string;
-  password: string;
-  role: 'chair' | 'delegation' | 'secretariat' | 'observer';
-  delegation?: string;
-}
+/** An account to create on the server before anyone joins (it is granted every document). */
+export type HarnessAccount = Omit<TestAccount, 'documents'>;
 
 /** Starts the sync server with `accounts` (each granted every document). */
 export async function startCollabHarness(browser: Browser, accounts: readonly HarnessAccount[]): Promise<CollabHarness> {
-  const root = mkdtempSync(join(tmpdir(), 'penholder-collab-'));
-  const server = await startSyncServer({ dataDir: join(root, 'server'), port: 0, log: () => {} });
-  for (const account of accounts) {
-    server.accounts.add({ name: account.name, password: account.password, role: account.role, delegation: account.delegation ?? null, documents: ['*'] });
-  }
+  const root = tempDir('collab');
+  const running = await startTestServer({ dataDir: join(root, 'server') });
+  const server = running.server;
+  addAccounts(server, accounts.map((account) => ({ ...account, documents: ['*'] })));
   const participants: Participant[] = [];
   const switches: NetworkSwitch[] = [];
   return {
@@ -144,8 +137,8 @@ export async function startCollabHarness(browser: Browser, accounts: readonly Ha
         await participant.host.close().catch(() => undefined);
       }
       for (const network of switches) await network.close().catch(() => undefined);
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
+      await running.close();
+      removeDir(root);
     },
   };
 }

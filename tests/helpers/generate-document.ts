@@ -3,6 +3,7 @@
  *
  * Deterministic: the same options give the same document, so figures from different runs compare.
  */
+import { seededRandom } from './random.ts';
 
 /** ProseMirror JSON, loosely typed: the schema checks it when it is loaded. */
 export interface NodeJSON {
@@ -57,21 +58,9 @@ const TAILS = [
   'taking into account national circumstances', 'with a view to building consensus', 'at its next substantive session',
 ];
 
-/** A small, fast, seedable generator (mulberry32), so documents are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Builds a document of roughly `blocks` textblocks: sections, numbered paragraphs, lettered lists, footnotes, a table. */
 export function generateDocument(options: GenerateOptions): GeneratedDocument {
-  const next = random(options.seed ?? 42);
+  const next = seededRandom(options.seed ?? 42);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const pids: string[] = [];
   let characters = 0;

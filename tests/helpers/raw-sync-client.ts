@@ -53,7 +53,8 @@ export type WireMessage =
 /** Which side sent a frame: the Auth and Close bodies differ by direction. */
 export type WireDirection = 'to-server' | 'to-client';
 
-function frame(doc: string, type: number, body?: (encoder: encoding.Encoder) => void): Uint8Array {
+/** Any frame: a document name, a type number, and the body `body` writes (none when it is left out). */
+export function encodeFrame(doc: string, type: number, body?: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, doc);
   encoding.writeVarUint(encoder, type);
@@ -63,60 +64,59 @@ function frame(doc: string, type: number, body?: (encoder: encoding.Encoder) => 
 
 /** An Auth message carrying the access token, as the provider sends it first on every document. */
 export function encodeAuth(doc: string, token: string, version: string | null = RAW_PROVIDER_VERSION): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.auth, (encoder) => {
+  return encodeFrame(doc, MESSAGE_TYPE.auth, (encoder) => {
     encoding.writeVarUint(encoder, AUTH_TYPE.token);
     encoding.writeVarString(encoder, token);
     if (version !== null) encoding.writeVarString(encoder, version);
   });
 }
 
+/** A Sync message of any step (a SYNC_STEP value, or another number for malformed-input tests) carrying `payload`. */
+export function encodeSync(doc: string, step: number, payload: Uint8Array): Uint8Array {
+  return encodeFrame(doc, MESSAGE_TYPE.sync, (encoder) => {
+    encoding.writeVarUint(encoder, step);
+    encoding.writeVarUint8Array(encoder, payload);
+  });
+}
+
 /** Sync step 1: "here is my state vector, send me what I lack". */
 export function encodeSyncStep1(doc: string, stateVector: Uint8Array = Y.encodeStateVector(new Y.Doc())): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.sync, (encoder) => {
-    encoding.writeVarUint(encoder, SYNC_STEP.step1);
-    encoding.writeVarUint8Array(encoder, stateVector);
-  });
+  return encodeSync(doc, SYNC_STEP.step1, stateVector);
 }
 
 /** Sync step 2: "here is what you lack" (a Yjs update). */
 export function encodeSyncStep2(doc: string, update: Uint8Array): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.sync, (encoder) => {
-    encoding.writeVarUint(encoder, SYNC_STEP.step2);
-    encoding.writeVarUint8Array(encoder, update);
-  });
+  return encodeSync(doc, SYNC_STEP.step2, update);
 }
 
 /** A Sync update: one local change (a Yjs update). */
 export function encodeSyncUpdate(doc: string, update: Uint8Array): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.sync, (encoder) => {
-    encoding.writeVarUint(encoder, SYNC_STEP.update);
-    encoding.writeVarUint8Array(encoder, update);
-  });
+  return encodeSync(doc, SYNC_STEP.update, update);
 }
 
 /** An Awareness message carrying a y-protocols awareness update. */
 export function encodeAwareness(doc: string, awarenessUpdate: Uint8Array): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.awareness, (encoder) => encoding.writeVarUint8Array(encoder, awarenessUpdate));
+  return encodeFrame(doc, MESSAGE_TYPE.awareness, (encoder) => encoding.writeVarUint8Array(encoder, awarenessUpdate));
 }
 
 /** A QueryAwareness message ("send me everyone's awareness"). */
 export function encodeQueryAwareness(doc: string): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.queryAwareness);
+  return encodeFrame(doc, MESSAGE_TYPE.queryAwareness);
 }
 
 /** A Stateless message: an application payload the server's onStateless hook sees. */
 export function encodeStateless(doc: string, payload: string): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.stateless, (encoder) => encoding.writeVarString(encoder, payload));
+  return encodeFrame(doc, MESSAGE_TYPE.stateless, (encoder) => encoding.writeVarString(encoder, payload));
 }
 
 /** A Close message: the client leaves one document but keeps the socket. */
 export function encodeClose(doc: string): Uint8Array {
-  return frame(doc, MESSAGE_TYPE.close);
+  return encodeFrame(doc, MESSAGE_TYPE.close);
 }
 
 /** Any frame: a document name, a type number and raw body bytes (for malformed-input tests). */
 export function encodeRawFrame(doc: string, type: number, body: Uint8Array = new Uint8Array()): Uint8Array {
-  return frame(doc, type, (encoder) => encoding.writeUint8Array(encoder, body));
+  return encodeFrame(doc, type, (encoder) => encoding.writeUint8Array(encoder, body));
 }
 
 /** An awareness update announcing one client's state (as y-protocols encodes it). */
@@ -232,8 +232,8 @@ export function closeCodeForReason(reason: string | null): number | null {
   return known ? known.code : null;
 }
 
-/** The ws URL with the schema version parameter the server checks on connect. */
-export function syncSocketUrl(url: string, schemaVersion: number | null = SCHEMA_VERSION): string {
+/** The ws URL with the schema version parameter the server checks on connect (null leaves it out). */
+export function syncSocketUrl(url: string, schemaVersion: number | string | null = SCHEMA_VERSION): string {
   const parsed = new URL(url);
   if (schemaVersion !== null) parsed.searchParams.set(SCHEMA_VERSION_PARAM, String(schemaVersion));
   return parsed.toString();
@@ -263,10 +263,14 @@ export type RefusalOutcome =
 
 /** Options of {@link RawSyncClient.connect}. */
 export interface RawConnectOptions {
-  /** The schema version to announce; null omits the parameter. */
-  readonly schemaVersion?: number | null;
+  /** The schema version to announce (a string for a malformed one); null omits the parameter. */
+  readonly schemaVersion?: number | string | null;
   /** How long to wait for the socket to open. */
   readonly timeoutMs?: number;
+  /** Initial {@link RawSyncClient.answerStep1}; default true. */
+  readonly answerStep1?: boolean;
+  /** Initial {@link RawSyncClient.answerPing}; default true. */
+  readonly answerPing?: boolean;
 }
 
 /** One received frame with its arrival index. */
@@ -295,17 +299,23 @@ export class RawSyncClient {
   answerStep1 = true;
   /** When false, the client ignores the server's connection-level Ping (a dead peer). */
   answerPing = true;
+  /** Connection-level Pings received (they are kept out of `received`). */
+  pingsReceived = 0;
+  /** The socket itself, for a test that must see a frame the moment it arrives or send a text frame. */
+  readonly socket: WebSocket;
 
-  private readonly socket: WebSocket;
   private readonly listeners = new Set<() => void>();
 
-  private constructor(socket: WebSocket) {
+  private constructor(socket: WebSocket, options: RawConnectOptions) {
     this.socket = socket;
+    this.answerStep1 = options.answerStep1 ?? true;
+    this.answerPing = options.answerPing ?? true;
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       if (!isBinary) return;
       const bytes = toBytes(data);
       if (bytes.length === 1 && bytes[0] === MESSAGE_TYPE.ping) {
         // The server's connection-level keep-alive: answer like the provider does, and keep it out of the log.
+        this.pingsReceived += 1;
         if (this.answerPing && this.open) this.socket.send(new Uint8Array([MESSAGE_TYPE.pong]), { binary: true });
         return;
       }
@@ -333,7 +343,7 @@ export class RawSyncClient {
     const socket = new WebSocket(syncSocketUrl(url, options.schemaVersion === undefined ? SCHEMA_VERSION : options.schemaVersion), {
       maxPayload: 64 * 1024 * 1024,
     });
-    const client = new RawSyncClient(socket);
+    const client = new RawSyncClient(socket, options);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`socket to ${url} did not open`)), options.timeoutMs ?? 10_000);
       socket.once('open', () => {
@@ -395,32 +405,34 @@ export class RawSyncClient {
     return replica;
   }
 
-  /** Received frames of one document (from index `since`). */
-  messagesFor(doc: string, since = 0): WireMessage[] {
+  /** The decoded frames received (from index `since`), of every document. */
+  messages(since = 0): WireMessage[] {
     const out: WireMessage[] = [];
     for (let i = since; i < this.received.length; i++) {
       const message = (this.received[i] as ReceivedFrame).message;
-      if (message && message.doc === doc) out.push(message);
+      if (message) out.push(message);
     }
     return out;
   }
 
+  /** Received frames of one document (from index `since`). */
+  messagesFor(doc: string, since = 0): WireMessage[] {
+    return this.messages(since).filter((message) => message.doc === doc);
+  }
+
   /** Waits for the first received frame (from index `since`) matching `predicate`; null on close or timeout. */
   async waitFor(predicate: (message: WireMessage) => boolean, options: { since?: number; timeoutMs?: number } = {}): Promise<WireMessage | null> {
-    const since = options.since ?? 0;
-    const found = (): WireMessage | null => {
-      for (let i = since; i < this.received.length; i++) {
-        const message = (this.received[i] as ReceivedFrame).message;
-        if (message && predicate(message)) return message;
-      }
-      return null;
-    };
     return this.until(() => {
-      const message = found();
+      const message = this.messages(options.since).find(predicate);
       if (message) return { value: message };
       if (this.closeEvent) return { value: null };
       return null;
     }, options.timeoutMs ?? 10_000, null);
+  }
+
+  /** Sends only the Auth message for `doc` (no sync: the test sends what it wants next) and waits for the verdict. */
+  authenticate(doc: string, token: string, timeoutMs?: number): Promise<OpenOutcome> {
+    return this.openDocument(doc, token, { startSync: false, timeoutMs });
   }
 
   /**

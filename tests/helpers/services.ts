@@ -70,14 +70,10 @@ function parseExports(stdout: string): Record<string, string> {
 }
 
 async function checkPostgres(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
   try {
-    await client.connect();
-    await client.query('SELECT 1');
+    await adminQuery(url, 'SELECT 1');
   } catch (error) {
     throw new Error(`PostgreSQL at ${url} does not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

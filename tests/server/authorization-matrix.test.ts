@@ -17,7 +17,7 @@ import {
   type OpenOutcome,
   type RefusalOutcome,
 } from '../helpers/raw-sync-client.ts';
-import { addAccounts, login, openProvider, removeDir, startTestServer, waitUntil, type InProcessServer, type TestAccount } from '../helpers/sync-server.ts';
+import { addAccounts, login, openProvider, startTestServer, storedDoc, waitUntil, type TestServer, type TestAccount } from '../helpers/sync-server.ts';
 
 const DOC = 'matrix-doc';
 const OTHER_DOC = 'other-doc';
@@ -130,7 +130,7 @@ async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) 
 }
 
 describe('authorization matrix: role x Y.Doc x write kind', () => {
-  let running: InProcessServer;
+  let running: TestServer;
   const tokens = new Map<string, string>();
   /** Chair sockets reading every Y.Doc of DOC: they must see allowed writes and never forbidden ones. */
   const watchers: RawSyncClient[] = [];
@@ -139,10 +139,8 @@ describe('authorization matrix: role x Y.Doc x write kind', () => {
   const openSockets: RawSyncClient[] = [];
   const consoleErrors: unknown[][] = [];
 
-  async function storedState(docName: string): Promise<Y.Doc> {
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, await running.server.store.load(docName));
-    return doc;
+  function storedState(docName: string): Promise<Y.Doc> {
+    return storedDoc(running.server.store, docName);
   }
 
   async function runCase(testCase: MatrixCase): Promise<CaseResult> {
@@ -202,7 +200,6 @@ describe('authorization matrix: role x Y.Doc x write kind', () => {
   afterAll(async () => {
     for (const client of [...openSockets, ...watchers]) await client.close();
     await running?.close();
-    if (running) removeDir(running.dataDir);
     vi.restoreAllMocks();
     console.log(`authorization matrix: ${cases.length} cases (${cases.filter((c) => !c.allowed).length} forbidden), server console.error lines: ${consoleErrors.length}`);
   });
@@ -328,7 +325,7 @@ describe('authorization matrix: role x Y.Doc x write kind', () => {
       { account: 'brazil', local: 'text' },
     ].map(({ account, local }) => ({
       local,
-      session: openProvider({ url: running.server.url, docName: `${DOC}/${local}`, token: tokens.get(account) as string, awareness: false }),
+      session: openProvider({ url: running.server.url, docName: `${DOC}/${local}`, token: tokens.get(account) as string, awareness: false, quickReconnect: true }),
     }));
     const writers = new Map(
       [
@@ -336,7 +333,7 @@ describe('authorization matrix: role x Y.Doc x write kind', () => {
         ['chair', 'chair'],
         ['d/FRA', 'france'],
         ['d/BRA', 'brazil'],
-      ].map(([local, account]) => [local as string, openProvider({ url: running.server.url, docName: `${DOC}/${local}`, token: tokens.get(account as string) as string })]),
+      ].map(([local, account]) => [local as string, openProvider({ url: running.server.url, docName: `${DOC}/${local}`, token: tokens.get(account as string) as string, awareness: true, quickReconnect: true })]),
     );
     try {
       await Promise.all([...readers.map((reader) => reader.session.whenSynced()), ...[...writers.values()].map((writer) => writer.whenSynced())]);
@@ -355,12 +352,11 @@ describe('authorization matrix: role x Y.Doc x write kind', () => {
 
   it('keeps the verdicts after a restart on the same data folder', async () => {
     await Promise.all([...openSockets, ...watchers].map((client) => client.close()));
-    await running.close();
+    await running.server.close();
     const restarted = await startTestServer({ dataDir: running.dataDir });
     try {
       for (const local of LOCALS) {
-        const doc = new Y.Doc();
-        Y.applyUpdate(doc, await restarted.server.store.load(`${DOC}/${local}`));
+        const doc = await storedDoc(restarted.server.store, `${DOC}/${local}`);
         const expected = cases.filter((c) => c.allowed && c.local === local && (c.kind === 'update' || c.kind === 'sync-step2')).map((c) => c.marker).sort();
         expect([...doc.getMap('probe').keys()].sort(), `${DOC}/${local} after restart`).toEqual(expected);
         expect(doc.getMap('live').get('edit')).toBe(`live edit on ${local}`);

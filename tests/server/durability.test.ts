@@ -49,7 +49,7 @@ function documentText(doc: Y.Doc): string {
 /** Signs in and syncs a fresh reader of D/text, returning its replica. */
 async function readStoredText(server: ChildServer): Promise<Y.Doc> {
   const { token } = await login(server.httpUrl, CHAIRS[0]!.name, CHAIRS[0]!.password);
-  const reader = openProvider({ url: server.url, docName: `${DOC}/text`, token });
+  const reader = openProvider({ url: server.url, docName: `${DOC}/text`, token, awareness: true, quickReconnect: true });
   try {
     await reader.whenSynced(30_000);
     const copy = new Y.Doc();
@@ -90,7 +90,7 @@ describe('acknowledged updates survive kill -9 of the server', () => {
       // Twenty clients join D/text, each with its own paragraph.
       const typists: Typist[] = [];
       for (let index = 0; index < CLIENT_COUNT; index++) {
-        const session = openProvider({ url: running.url, docName: `${DOC}/text`, token: tokens[index % tokens.length] as string });
+        const session = openProvider({ url: running.url, docName: `${DOC}/text`, token: tokens[index % tokens.length] as string, awareness: true, quickReconnect: true });
         typists.push({ index, session, typed: [], acknowledged: 0, timer: null });
       }
       await Promise.all(typists.map((typist) => typist.session.whenSynced(30_000)));
@@ -158,7 +158,7 @@ describe('acknowledged updates survive kill -9 of the server', () => {
       const newTokens = await Promise.all(CHAIRS.map(async (account) => (await login(restarted.httpUrl, account.name, account.password)).token));
       const replicas = typists.map((typist) => typist.session.doc);
       for (const typist of typists) typist.session.destroy();
-      const resynced = replicas.map((doc, index) => openProvider({ url: restarted.url, docName: `${DOC}/text`, token: newTokens[index % newTokens.length] as string, doc }));
+      const resynced = replicas.map((doc, index) => openProvider({ url: restarted.url, docName: `${DOC}/text`, token: newTokens[index % newTokens.length] as string, doc, awareness: true, quickReconnect: true }));
       try {
         await Promise.all(resynced.map((session) => session.whenSynced(60_000)));
         const merged = documentText(await readStoredText(restarted));

@@ -26,7 +26,8 @@ import {
   RawSyncClient,
   SYNC_STEP,
 } from '../helpers/raw-sync-client.ts';
-import { addAccounts, login, openProvider, removeDir, seededRandom, startTestServer, waitUntil, type InProcessServer, type TestProvider } from '../helpers/sync-server.ts';
+import { addAccounts, login, openProvider, startTestServer, storedDoc, waitUntil, type TestServer, type TestProvider } from '../helpers/sync-server.ts';
+import { seededRandom } from '../helpers/random.ts';
 
 const DOC = 'fuzz-doc';
 const TARGET = 'fuzz-target';
@@ -155,7 +156,7 @@ function expectationFor(frames: readonly Uint8Array[], identity: Identity, token
 }
 
 describe('malformed input: the server survives, refuses clearly and stores only honest edits', () => {
-  let running: InProcessServer;
+  let running: TestServer;
   const tokens = new Map<string, string>();
   const honest: Array<{ session: TestProvider; typed: string[]; text: Y.XmlText; timer: ReturnType<typeof setInterval> | null }> = [];
   const consoleErrors: unknown[][] = [];
@@ -292,7 +293,7 @@ describe('malformed input: the server survives, refuses clearly and stores only 
     ]);
     for (const name of ['honest-one', 'honest-two', 'observer', 'target-chair']) tokens.set(name, (await login(running.server.httpUrl, name, `${name}-pass`)).token);
     for (const name of ['honest-one', 'honest-two']) {
-      const session = openProvider({ url: running.server.url, docName: HONEST_DOC, token: tokens.get(name) as string });
+      const session = openProvider({ url: running.server.url, docName: HONEST_DOC, token: tokens.get(name) as string, awareness: true, quickReconnect: true });
       await session.whenSynced();
       const paragraph = new Y.XmlElement('paragraph');
       paragraph.setAttribute('pid', name);
@@ -316,7 +317,6 @@ describe('malformed input: the server survives, refuses clearly and stores only 
       client.session.destroy();
     }
     await running?.close();
-    if (running) removeDir(running.dataDir);
     vi.restoreAllMocks();
   });
 
@@ -397,10 +397,9 @@ describe('malformed input: the server survives, refuses clearly and stores only 
 
     // A new sign-in and a new reader work.
     const { token } = await login(running.server.httpUrl, 'observer', 'observer-pass');
-    const reader = openProvider({ url: running.server.url, docName: HONEST_DOC, token, awareness: false });
+    const reader = openProvider({ url: running.server.url, docName: HONEST_DOC, token, awareness: false, quickReconnect: true });
     await reader.whenSynced();
-    const stored = new Y.Doc();
-    Y.applyUpdate(stored, await running.server.store.load(HONEST_DOC));
+    const stored = await storedDoc(running.server.store, HONEST_DOC);
     for (const doc of [reader.doc, stored, two.session.doc]) {
       expect(Buffer.from(Y.encodeStateVector(doc)).toString('hex')).toBe(Buffer.from(Y.encodeStateVector(one.session.doc)).toString('hex'));
       expect(textOf(doc)).toBe(textOf(one.session.doc));
@@ -416,20 +415,17 @@ describe('malformed input: the server survives, refuses clearly and stores only 
   }, 120_000);
 
   it('restarts on the same data folder with both documents loadable and consistent', async () => {
-    const expected = new Y.Doc();
-    Y.applyUpdate(expected, await running.server.store.load(HONEST_DOC));
+    const expected = await storedDoc(running.server.store, HONEST_DOC);
     for (const client of honest) client.session.destroy();
-    await running.close();
+    await running.server.close();
     const restarted = await startTestServer({ dataDir: running.dataDir });
     try {
-      const honestAfter = new Y.Doc();
-      Y.applyUpdate(honestAfter, await restarted.server.store.load(HONEST_DOC));
+      const honestAfter = await storedDoc(restarted.server.store, HONEST_DOC);
       expect(Buffer.from(Y.encodeStateAsUpdate(honestAfter)).equals(Buffer.from(Y.encodeStateAsUpdate(expected)))).toBe(true);
       // The fuzzed document took garbled-but-decodable updates from its chair: it must still load and serve.
-      const target = new Y.Doc();
-      Y.applyUpdate(target, await restarted.server.store.load(TARGET_DOC));
+      const target = await storedDoc(restarted.server.store, TARGET_DOC);
       const { token } = await login(restarted.server.httpUrl, 'target-chair', 'target-chair-pass');
-      const reader = openProvider({ url: restarted.server.url, docName: TARGET_DOC, token });
+      const reader = openProvider({ url: restarted.server.url, docName: TARGET_DOC, token, awareness: true, quickReconnect: true });
       await reader.whenSynced();
       expect(Buffer.from(Y.encodeStateVector(reader.doc)).toString('hex')).toBe(Buffer.from(Y.encodeStateVector(target)).toString('hex'));
       reader.destroy();

@@ -7,7 +7,8 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEXT_FRAGMENT } from '../../shared/model/ydocs.ts';
-import { addAccounts, login, openProvider, removeDir, seededRandom, startTestServer, waitUntil, type InProcessServer, type TestProvider } from '../helpers/sync-server.ts';
+import { addAccounts, login, openProvider, startTestServer, storedDoc, waitUntil, type TestServer, type TestProvider } from '../helpers/sync-server.ts';
+import { seededRandom } from '../helpers/random.ts';
 
 const DOC = 'offline-doc';
 const OPS_PER_CLIENT = 5_000;
@@ -172,7 +173,7 @@ function contentOf(doc: Y.Doc, layout: TextLayout): { plain: string[]; deltas: s
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 describe('offline edits converge on reconnect and lose nothing', () => {
-  let running: InProcessServer;
+  let running: TestServer;
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
@@ -190,7 +191,6 @@ describe('offline edits converge on reconnect and lose nothing', () => {
 
   afterAll(async () => {
     await running?.close();
-    if (running) removeDir(running.dataDir);
     vi.restoreAllMocks();
   });
 
@@ -206,7 +206,7 @@ describe('offline edits converge on reconnect and lose nothing', () => {
       console.log(`offline ${docName}: random seed ${seed}`);
 
       // A first client writes the base text and every client starts from it.
-      const author = openProvider({ url: running.server.url, docName, token: tokens.get(scenario.accounts[0]) as string });
+      const author = openProvider({ url: running.server.url, docName, token: tokens.get(scenario.accounts[0]) as string, awareness: true, quickReconnect: true });
       await author.whenSynced();
       scenario.layout.seed(author.doc);
       await author.whenSynced();
@@ -219,7 +219,7 @@ describe('offline edits converge on reconnect and lose nothing', () => {
         const doc = new Y.Doc();
         docs.push(doc);
         if (scenario.mode === 'disconnect') {
-          const client = openProvider({ url: running.server.url, docName, token: tokens.get(scenario.accounts[i] as string) as string, doc });
+          const client = openProvider({ url: running.server.url, docName, token: tokens.get(scenario.accounts[i] as string) as string, doc, awareness: true, quickReconnect: true });
           await client.whenSynced();
           client.disconnect();
           await waitUntil(() => client.socket.status === 'disconnected', 'provider to disconnect');
@@ -243,14 +243,13 @@ describe('offline edits converge on reconnect and lose nothing', () => {
       if (scenario.mode === 'disconnect') {
         for (const client of clients) void client.connect();
       } else {
-        for (const [i, doc] of docs.entries()) clients.push(openProvider({ url: running.server.url, docName, token: tokens.get(scenario.accounts[i] as string) as string, doc }));
+        for (const [i, doc] of docs.entries()) clients.push(openProvider({ url: running.server.url, docName, token: tokens.get(scenario.accounts[i] as string) as string, doc, awareness: true, quickReconnect: true }));
       }
       await waitUntil(
         async () => {
           const vectors = docs.map((doc) => hex(Y.encodeStateVector(doc)));
           if (new Set(vectors).size !== 1) return false;
-          const stored = new Y.Doc();
-          Y.applyUpdate(stored, await running.server.store.load(docName));
+          const stored = await storedDoc(running.server.store, docName);
           return hex(Y.encodeStateVector(stored)) === vectors[0] && clients.every((client) => client.provider.unsyncedChanges === 0);
         },
         `${docName}: replicas and store to converge`,
@@ -259,8 +258,7 @@ describe('offline edits converge on reconnect and lose nothing', () => {
       );
 
       // Converged: same state vector, same content and formatting everywhere, the store included.
-      const stored = new Y.Doc();
-      Y.applyUpdate(stored, await running.server.store.load(docName));
+      const stored = await storedDoc(running.server.store, docName);
       const reference = contentOf(docs[0] as Y.Doc, scenario.layout);
       for (const doc of [...docs, stored]) {
         expect(hex(Y.encodeStateVector(doc))).toBe(hex(Y.encodeStateVector(docs[0] as Y.Doc)));

@@ -27,13 +27,14 @@ import {
   login,
   openProvider,
   removeDir,
-  seededRandom,
   spawnServer,
+  storedDoc,
   tempDir,
   waitUntil,
   type ChildServer,
   type TestProvider,
 } from '../helpers/sync-server.ts';
+import { seededRandom } from '../helpers/random.ts';
 
 /** The Y.Text the typists write into (the server never looks inside a Y.Doc, so any shared type will do). */
 const BODY = 'scale-out-body';
@@ -80,7 +81,7 @@ function wordsOf(text: string): string[] {
  * reconnects, counts nothing.
  */
 function connect(typist: Pick<Typist, 'doc' | 'token' | 'typed'> & { acknowledged: number }, url: string, docName: string): TestProvider {
-  const session = openProvider({ url, docName, token: typist.token, doc: typist.doc });
+  const session = openProvider({ url, docName, token: typist.token, doc: typist.doc, awareness: true, quickReconnect: true });
   let counting = typist.acknowledged === typist.typed.length;
   let opened = 0;
   let previous = 0;
@@ -137,9 +138,7 @@ async function converged(typists: readonly Typist[], what: string, timeoutMs = 3
 async function storedText(postgresUrl: string, docName: string): Promise<string> {
   const store = await createPostgresStore(postgresUrl);
   try {
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, await store.load(docName));
-    return bodyOf(doc);
+    return bodyOf(await storedDoc(store, docName));
   } finally {
     await store.close();
   }
@@ -261,7 +260,7 @@ describe('two sync server processes sharing Redis and PostgreSQL', () => {
     const charlie = await spawnScaleOutServer(dataDir, 'charlie', schema.url, services.redis);
     servers.push(charlie);
     const { token } = await login(charlie.httpUrl, CHAIRS[1]!.name, CHAIRS[1]!.password);
-    const reader = openProvider({ url: charlie.url, docName, token });
+    const reader = openProvider({ url: charlie.url, docName, token, awareness: true, quickReconnect: true });
     try {
       await reader.whenSynced();
       expect(bodyOf(reader.doc)).toBe(bodyOf(typists[0]!.doc));
