@@ -3,7 +3,7 @@ import { EditorState, TextSelection } from 'prosemirror-state';
 import { DecorationSet, EditorView, type Decoration } from 'prosemirror-view';
 import { prosemirrorToYXmlFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEXT_FRAGMENT } from '../../shared/model/ydocs.ts';
 import { schema } from '../../shared/schema/index.ts';
 import { numberingPlugin } from '../editor/numberingPlugin.ts';
@@ -12,6 +12,7 @@ import { ghostLabel, negotiationDecorationsKey, negotiationDecorationsPlugin } f
 import { NegotiationSession, type NegotiationIdentity } from './negotiationSession.ts';
 
 const FRA: NegotiationIdentity = { role: 'delegation', code: 'FRA', person: 'Ana', local: false };
+const CHAIR: NegotiationIdentity = { role: 'chair', code: null, person: 'Chair', local: true };
 
 /** The text as ProseMirror and as Yjs, the chair's doc and FRA's doc, and a negotiation session over them. */
 function setup(identity: NegotiationIdentity = FRA) {
@@ -142,5 +143,118 @@ describe('the negotiation decorations', () => {
     const at = child(view.state, 2).offset + 1;
     view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, at)).insertText('New '));
     expect(mount.querySelector('.ph-prop-del')?.textContent).toBe('recalled');
+  });
+});
+
+describe('the destination marker of a proposed move', () => {
+  /** The editor in a real view, with FRA's doc already loaded; waits for the session's coalesced updates. */
+  function mounted(identity: NegotiationIdentity = FRA) {
+    const setupResult = setup(identity);
+    const mount = document.createElement('div');
+    document.body.append(mount);
+    const view = new EditorView(mount, { state: setupResult.state });
+    views.push(view);
+    return { ...setupResult, view, mount };
+  }
+  const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  const markers = (mount: HTMLElement) => [...mount.querySelectorAll<HTMLElement>('.ph-move-arrival')];
+
+  it('appears after the destination’s lettered sub-paragraphs, reading the source’s number, in FRA’s colour', async () => {
+    const { session, mount } = mounted();
+    const proposal = session.propose({ kind: 'move-paragraph', pid: 'a', afterPid: 'b' });
+    await settle();
+    const [marker, ...others] = markers(mount);
+    expect(others).toEqual([]);
+    expect(marker?.textContent).toBe('⇅ FRA proposes to move ¶1 here');
+    // Drawn in the last sub-paragraph of 2's group (where accepting puts it), not in 2 itself.
+    expect(marker?.closest('[data-pid]')?.getAttribute('data-pid')).toBe('la');
+    expect(mount.querySelector('[data-pid="b"] .ph-move-arrival')).toBeNull();
+    expect(marker?.getAttribute('data-proposal')).toBe(proposal.id);
+    expect(marker?.getAttribute('data-code')).toBe('FRA');
+    expect(marker?.getAttribute('style')).toMatch(/--prop-color: #[0-9a-f]{6}/i);
+    expect(marker?.getAttribute('tabindex')).toBe('0');
+    // The source still carries its chip.
+    expect(mount.querySelector('[data-pid="a"] .ph-prop-move')?.textContent).toBe('⇅ FRA: move to after 2');
+  });
+
+  it('marks the top of the body, after the header, for a move to the top', async () => {
+    const { session, mount } = mounted();
+    session.propose({ kind: 'move-paragraph', pid: 'c', afterPid: null });
+    await settle();
+    const [marker] = markers(mount);
+    expect(marker?.textContent).toBe('⇅ FRA proposes to move ¶3 here');
+    expect(marker?.closest('[data-pid]')?.getAttribute('data-pid')).toBe('title');
+    expect(marker?.getAttribute('title')).toMatch(/to the top of the text/);
+  });
+
+  it('disappears when the proposal is withdrawn', async () => {
+    const { session, mount } = mounted();
+    const proposal = session.propose({ kind: 'move-paragraph', pid: 'a', afterPid: 'c' });
+    await settle();
+    expect(markers(mount).map((marker) => marker.textContent)).toEqual(['⇅ FRA proposes to move ¶1 here']);
+    expect(markers(mount)[0]?.closest('[data-pid]')?.getAttribute('data-pid')).toBe('c');
+    session.withdraw(proposal.id, 'Overtaken by events.');
+    await settle();
+    expect(markers(mount)).toEqual([]);
+  });
+
+  it('disappears when the chair decides on it, and follows the filters', async () => {
+    const { session, mount } = mounted(CHAIR);
+    const first = session.propose({ kind: 'move-paragraph', pid: 'c', afterPid: 'a' }, { code: 'FRA' });
+    const second = session.propose({ kind: 'move-paragraph', pid: 'a', afterPid: 'b' }, { code: 'FRA' });
+    await settle();
+    expect(markers(mount).map((marker) => marker.getAttribute('data-proposal')).sort()).toEqual([first.id, second.id].sort());
+    session.setFilters({ codes: null, kinds: null, statuses: null, hidden: ['FRA'] });
+    await settle();
+    expect(markers(mount)).toEqual([]);
+    session.setFilters({ codes: null, kinds: null, statuses: null, hidden: [] });
+    await settle();
+    expect(markers(mount)).toHaveLength(2);
+    session.reject(first.id, 'No support.');
+    await settle();
+    expect(markers(mount).map((marker) => marker.getAttribute('data-proposal'))).toEqual([second.id]);
+    session.accept(second.id, 'Consensus.');
+    await settle();
+    expect(markers(mount)).toEqual([]);
+  });
+
+  it('reads the new number after a renumbering, and says so when the source paragraph is gone', async () => {
+    const { session, mount, view } = mounted();
+    session.propose({ kind: 'move-paragraph', pid: 'c', afterPid: 'a' });
+    await settle();
+    expect(markers(mount)[0]?.textContent).toBe('⇅ FRA proposes to move ¶3 here');
+    // A paragraph inserted before 'a' renumbers everything after it.
+    view.dispatch(view.state.tr.insert(child(view.state, 1).offset, schema.nodes.numbered_paragraph.create({ pid: 'z' }, schema.text('New first.'))));
+    expect(markers(mount)[0]?.textContent).toBe('⇅ FRA proposes to move ¶4 here');
+    expect(markers(mount)[0]?.closest('[data-pid]')?.getAttribute('data-pid')).toBe('a');
+    // The source paragraph deleted from the text.
+    const source = child(view.state, 5);
+    expect(source.node.attrs['pid']).toBe('c');
+    view.dispatch(view.state.tr.delete(source.offset, source.offset + source.node.nodeSize));
+    const [orphan] = markers(mount);
+    expect(orphan?.textContent).toBe('⇅ FRA proposes to move a paragraph no longer in the text here');
+    expect(orphan?.hasAttribute('tabindex')).toBe(false);
+  });
+
+  it('is kept while typing elsewhere and in its own paragraph (no flicker), and a click goes to the source', async () => {
+    const { session, mount, view } = mounted();
+    session.propose({ kind: 'move-paragraph', pid: 'c', afterPid: 'a' });
+    await settle();
+    const marker = markers(mount)[0];
+    view.dispatch(view.state.tr.insertText('Typed ', child(view.state, 2).offset + 1));
+    view.dispatch(view.state.tr.insertText(' more', child(view.state, 1).offset + 1 + child(view.state, 1).node.content.size));
+    await settle();
+    expect(markers(mount)).toEqual([marker]);
+    expect(child(view.state, 1).node.textContent).toBe('The OEWG recalled the report. more');
+    const scrolled: Element[] = [];
+    const scrollIntoView = vi.fn(function (this: Element) {
+      scrolled.push(this);
+    });
+    Element.prototype.scrollIntoView = scrollIntoView;
+    marker?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(scrolled.map((element) => element.getAttribute('data-pid'))).toEqual(['c']);
+    expect(view.state.selection.$from.parent.attrs['pid']).toBe('c');
+    marker?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(scrolled).toHaveLength(2);
   });
 });

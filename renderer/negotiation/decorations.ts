@@ -13,16 +13,23 @@
  * one comparison. A local keystroke maps the typed-in paragraph's paint at once (the index sees the change only
  * after y-prosemirror has written it to Yjs) and the index's update then repaints it from Yjs.
  *
+ * A pending move is marked at both ends: a chip at the paragraph to move, and a marker where accepting would put it
+ * (after the destination's lettered sub-paragraphs), drawn in the paragraph it would follow. Which paragraph that is
+ * depends on the block structure, so it is worked out again only when the numbering changes or a move is tabled,
+ * never on a keystroke inside a paragraph.
+ *
  * Paragraphs are painted when they come near the screen: top-level blocks are `content-visibility: auto`, and the
  * browser says when each starts being rendered (`contentvisibilityautostatechange`), so opening a report with
  * thousands of proposals resolves the anchors of those on screen only, and the rest as they are scrolled to.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state';
+import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from 'prosemirror-state';
 import { Decoration, DecorationSet, type DecorationAttrs, type EditorView } from 'prosemirror-view';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { insertedParagraphLabel, INSERTION_SUFFIXES } from '../../shared/model/numbering.ts';
 import type { ParagraphView, ProposalView } from '../../shared/model/negotiation/index.ts';
+import { codeOfProposalId, floorMap, lookupProposal, proposalsMap } from '../../shared/model/negotiation/store.ts';
+import { findBlockByPid } from '../editor/commands.ts';
 import { numberingPluginKey } from '../editor/numberingPlugin.ts';
 import { delegationColor } from './colors.ts';
 import { passesFilters, type NegotiationFilters, type NegotiationSession } from './negotiationSession.ts';
@@ -30,7 +37,15 @@ import { passesFilters, type NegotiationFilters, type NegotiationSession } from 
 /** One inline range or widget of a paragraph, in offsets from the paragraph's content start. */
 type PaintItem =
   | { readonly type: 'inline'; readonly from: number; readonly to: number; readonly attrs: DecorationAttrs; readonly key: string }
-  | { readonly type: 'widget'; readonly pos: number; readonly side: number; readonly key: string; readonly render: () => HTMLElement };
+  | {
+      readonly type: 'widget';
+      readonly pos: number;
+      readonly side: number;
+      readonly key: string;
+      readonly render: (view: EditorView) => HTMLElement;
+      /** Events the widget handles itself (a clickable marker), kept from ProseMirror. */
+      readonly stopEvent?: (event: Event) => boolean;
+    };
 
 /** What one paragraph shows. */
 interface Paint {
@@ -280,6 +295,129 @@ export function paintParagraph(context: PaintContext, view: ParagraphView, node:
   return { items, usesLabels };
 }
 
+/** A pending move as the painter files it: the paragraph to move and the one it should follow (null: the top). */
+interface MoveRecord {
+  readonly sourcePid: string;
+  readonly afterPid: string | null;
+}
+
+/** A move's destination marker, drawn in the paragraph the moved one would follow (at its end), or at the start of the first body paragraph when there is no header to follow. */
+interface Arrival {
+  readonly id: string;
+  readonly at: 'end' | 'start';
+}
+
+/** Scrolls to a paragraph and puts the caret at its start (where a moved paragraph's marker points). */
+function goToParagraph(view: EditorView, pid: string): boolean {
+  const found = findBlockByPid(view.state.doc, pid);
+  if (!found) return false;
+  const { state } = view;
+  if (found.node.isTextblock) view.dispatch(state.tr.setSelection(TextSelection.create(state.doc, found.pos + 1)).setMeta('addToHistory', false));
+  const dom = view.nodeDOM(found.pos);
+  if (dom instanceof HTMLElement) dom.scrollIntoView({ block: 'center' });
+  return true;
+}
+
+/** The markers of the pending moves that would land in this paragraph ("⇅ FRA proposes to move ¶5 here"). */
+export function paintArrivals(context: PaintContext, arrivals: readonly Arrival[], size: number): PaintItem[] {
+  const items: PaintItem[] = [];
+  arrivals.forEach((arrival, index) => {
+    const view = context.session.index.proposalView(arrival.id);
+    if (!view || view.proposal.kind !== 'move-paragraph' || !drawn(context, view)) return;
+    const { proposal } = view;
+    const code = proposal.author.code;
+    const source = context.reference(proposal.pid);
+    const what = source === null ? 'a paragraph no longer in the text' : `¶${source}`;
+    const label = `⇅ ${code} proposes to move ${what} here`;
+    const where = proposal.afterPid === null ? 'to the top of the text' : `after ${context.reference(proposal.afterPid) ?? 'this paragraph'}`;
+    const title = `${context.session.nameOf(code)} (${code}) proposes to move ${source === null ? 'a paragraph no longer in the text' : `paragraph ${source}`} ${where}`;
+    const reachable = source !== null;
+    items.push({
+      type: 'widget',
+      pos: arrival.at === 'end' ? size : 0,
+      side: arrival.at === 'end' ? 200 + index : -1000 + index,
+      key: `${proposal.id}:arrival:${label}:${where}`,
+      render: (editor) => {
+        const marker = element('span', `ph-prop ph-move-arrival${reachable ? '' : ' is-orphaned'}`, label);
+        marker.setAttribute('data-proposal', proposal.id);
+        marker.setAttribute('data-code', code);
+        marker.setAttribute('data-move-source-pid', proposal.pid);
+        marker.setAttribute('style', `--prop-color: ${delegationColor(code)}`);
+        marker.setAttribute('title', title);
+        if (!reachable) return marker;
+        marker.setAttribute('role', 'button');
+        marker.setAttribute('tabindex', '0');
+        marker.setAttribute('aria-label', `${title}: go to paragraph ${source}`);
+        const go = (event: Event) => {
+          event.preventDefault();
+          goToParagraph(editor, proposal.pid);
+        };
+        marker.addEventListener('click', go);
+        marker.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter' || event.key === ' ') go(event);
+        });
+        return marker;
+      },
+      // The marker is a button: ProseMirror neither moves the caret nor reads the keys pressed on it.
+      stopEvent: (event) => event.type === 'click' || event.type === 'mousedown' || event.type === 'keydown' || event.type === 'keypress',
+    });
+  });
+  return items;
+}
+
+/** The pending-or-not move a stored proposal is, read cheaply (the raw kind first) and validated only for moves. */
+function storedMove(session: NegotiationSession, id: string): MoveRecord | null {
+  const code = codeOfProposalId(id);
+  const own = code === null ? undefined : session.delegations.get(code);
+  const raw = (own ? proposalsMap(own).get(id) : undefined) ?? floorMap(session.chair).get(id);
+  if (typeof raw !== 'object' || raw === null || (raw as { kind?: unknown }).kind !== 'move-paragraph') return null;
+  const stored = lookupProposal(session.chair, session.delegations, id);
+  if (!stored || stored.proposal.kind !== 'move-paragraph') return null;
+  return { sourcePid: stored.proposal.pid, afterPid: stored.proposal.afterPid };
+}
+
+const HEADER_NODE = 'header';
+/** Lettered sub-paragraphs travel with the paragraph before them: a move "after 12" lands after them. */
+const ATTACHED_AFTER = 'lettered_list';
+
+/**
+ * Where each destination's marker goes: the pid of the paragraph drawn last in the destination's group (its own
+ * block, or the last sub-paragraph of the lettered lists after it), by destination (null: the top of the body, after
+ * the header). One walk over the top-level blocks; run when the structure changes, not on keystrokes.
+ */
+function arrivalHosts(
+  doc: ProseMirrorNode,
+  destinations: ReadonlySet<string | null>,
+  innerOf: (node: ProseMirrorNode) => ReadonlyArray<{ pid: string }>,
+): Map<string | null, { pid: string; at: 'end' | 'start' }> {
+  const blocks: ProseMirrorNode[] = [];
+  const blockOf = new Map<string, number>();
+  doc.forEach((child) => {
+    const index = blocks.length;
+    blocks.push(child);
+    const pid = pidOf(child);
+    if (pid !== null) {
+      if (destinations.has(pid)) blockOf.set(pid, index);
+    } else if (!child.isLeaf) {
+      for (const inner of innerOf(child)) if (destinations.has(inner.pid)) blockOf.set(inner.pid, index);
+    }
+  });
+  const lastPid = (block: ProseMirrorNode) => pidOf(block) ?? innerOf(block).at(-1)?.pid ?? null;
+  const hosts = new Map<string | null, { pid: string; at: 'end' | 'start' }>();
+  for (const [pid, index] of blockOf) {
+    let end = index + 1;
+    while (blocks[end]?.type.name === ATTACHED_AFTER) end += 1;
+    const host = lastPid(blocks[end - 1] as ProseMirrorNode);
+    if (host !== null) hosts.set(pid, { pid: host, at: 'end' });
+  }
+  if (destinations.has(null) && blocks.length > 0) {
+    const first = blocks[0] as ProseMirrorNode;
+    const host = first.type.name === HEADER_NODE ? lastPid(first) : (pidOf(first) ?? innerOf(first)[0]?.pid ?? null);
+    if (host !== null) hosts.set(null, { pid: host, at: first.type.name === HEADER_NODE ? 'end' : 'start' });
+  }
+  return hosts;
+}
+
 /** Maps a paint through a local edit: `map` turns an old offset into the new one (null when it left the paragraph). */
 function mapPaint(paint: Paint, map: (offset: number, assoc: number) => number | null, size: number): Paint {
   const items: PaintItem[] = [];
@@ -303,7 +441,13 @@ function decorationsOf(paint: Paint, offset: number): Decoration[] {
   return paint.items.map((item) =>
     item.type === 'inline'
       ? Decoration.inline(item.from + offset, item.to + offset, item.attrs, { key: item.key })
-      : Decoration.widget(item.pos + offset, item.render, { side: item.side, key: item.key, ignoreSelection: true, marks: [] }),
+      : Decoration.widget(item.pos + offset, item.render, {
+          side: item.side,
+          key: item.key,
+          ignoreSelection: true,
+          marks: [],
+          ...(item.stopEvent ? { stopEvent: item.stopEvent } : {}),
+        }),
   );
 }
 
@@ -347,10 +491,102 @@ class Painter {
   readonly #lazy: boolean;
   /** Pids whose blocks have been rendered at least once. */
   readonly #shown = new Set<string>();
+  /** Every proposal id seen, with its move (null: not a move), so only new ids are looked up. */
+  readonly #moveOf = new Map<string, MoveRecord | null>();
+  /** Move ids by the pid of the paragraph to move. */
+  readonly #movesBySource = new Map<string, Set<string>>();
+  /** Whether the moves changed since the markers' places were worked out. */
+  #movesChanged = true;
+  /** The numbering version the markers' places were worked out at. */
+  #hostsLabels = -1;
+  /** The destination markers by the pid of the paragraph they are drawn in. */
+  #arrivals = new Map<string, Arrival[]>();
+  /** The paragraph each move's marker is drawn in, by move id. */
+  #hostOf = new Map<string, string>();
 
   constructor(session: NegotiationSession, lazy: boolean) {
     this.session = session;
     this.#lazy = lazy;
+    // The moves already tabled: a raw look at each stored proposal's kind, no anchors resolved.
+    for (const pid of session.activePids()) this.#noteMoves(pid);
+  }
+
+  /** Whether a pid has anything to draw: proposals, a status, or another paragraph's move landing in it. */
+  #hasPaint(pid: string, active: ReadonlySet<string>): boolean {
+    return active.has(pid) || this.#arrivals.has(pid);
+  }
+
+  /** Files the moves against a pid afresh: new ids are looked up once, ids no longer there are dropped. */
+  #noteMoves(pid: string): void {
+    const ids = this.session.index.proposalIdsAt(pid);
+    for (const id of ids) {
+      if (this.#moveOf.has(id)) continue;
+      const move = storedMove(this.session, id);
+      this.#moveOf.set(id, move);
+      if (move === null) continue;
+      const bySource = this.#movesBySource.get(move.sourcePid);
+      if (bySource) bySource.add(id);
+      else this.#movesBySource.set(move.sourcePid, new Set([id]));
+      this.#movesChanged = true;
+    }
+    const filed = this.#movesBySource.get(pid);
+    if (!filed || filed.size === ids.length) return;
+    const present = new Set(ids);
+    for (const id of filed) {
+      if (present.has(id)) continue;
+      filed.delete(id);
+      this.#moveOf.delete(id);
+      this.#movesChanged = true;
+    }
+    if (filed.size === 0) this.#movesBySource.delete(pid);
+  }
+
+  /**
+   * Works out again where the destination markers go, after a change of structure or of the moves; returns
+   * whether any marker changed paragraph (those paragraphs are marked changed). Without moves it costs nothing.
+   */
+  syncArrivals(): boolean {
+    const state = this.state;
+    if (!state || (!this.#movesChanged && this.#hostsLabels === this.labels)) return false;
+    this.#movesChanged = false;
+    this.#hostsLabels = this.labels;
+    const moves: Array<[string, MoveRecord]> = [];
+    for (const ids of this.#movesBySource.values()) for (const id of ids) moves.push([id, this.#moveOf.get(id) as MoveRecord]);
+    const arrivals = new Map<string, Arrival[]>();
+    const hostOf = new Map<string, string>();
+    if (moves.length > 0) {
+      const hosts = arrivalHosts(state.doc, new Set(moves.map(([, move]) => move.afterPid)), (node) => this.#innerOf(node));
+      // Oldest first, the order the cards list them in: ids of one delegation sort by time.
+      moves.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [id, move] of moves) {
+        const host = hosts.get(move.afterPid);
+        if (!host) continue;
+        hostOf.set(id, host.pid);
+        const list = arrivals.get(host.pid);
+        if (list) list.push({ id, at: host.at });
+        else arrivals.set(host.pid, [{ id, at: host.at }]);
+      }
+    }
+    const changed = new Set<string>();
+    const signature = (list: readonly Arrival[] | undefined) => (list ?? []).map((arrival) => `${arrival.id}@${arrival.at}`).join(',');
+    for (const pid of new Set([...this.#arrivals.keys(), ...arrivals.keys()])) {
+      if (signature(this.#arrivals.get(pid)) !== signature(arrivals.get(pid))) changed.add(pid);
+    }
+    this.#arrivals = arrivals;
+    this.#hostOf = hostOf;
+    if (changed.size === 0) return false;
+    this.#stamp += 1;
+    for (const pid of changed) this.#versions.set(pid, this.version(pid) + 1);
+    return true;
+  }
+
+  #innerOf(node: ProseMirrorNode): Array<{ pid: string; pos: number; node: ProseMirrorNode }> {
+    let inner = this.#inner.get(node);
+    if (!inner) {
+      inner = innerParagraphs(node);
+      this.#inner.set(node, inner);
+    }
+    return inner;
   }
 
   /** Marks pids as near the screen; returns those that have something to paint and were not shown before. */
@@ -360,7 +596,7 @@ class Painter {
     for (const pid of pids) {
       if (this.#shown.has(pid)) continue;
       this.#shown.add(pid);
-      if (active.has(pid)) fresh.add(pid);
+      if (this.#hasPaint(pid, active)) fresh.add(pid);
     }
     return fresh;
   }
@@ -376,9 +612,17 @@ class Painter {
     const active = this.session.activePids();
     for (const pid of pids) {
       this.#versions.set(pid, this.version(pid) + 1);
-      if (this.#entries.has(pid) || active.has(pid)) drawnBefore = true;
+      if (this.#entries.has(pid) || this.#hasPaint(pid, active)) drawnBefore = true;
+      this.#noteMoves(pid);
+      // A move's status lives in its source paragraph's view: its marker elsewhere is repainted with it.
+      for (const id of this.#movesBySource.get(pid) ?? []) {
+        const host = this.#hostOf.get(id);
+        if (host === undefined || pids.has(host)) continue;
+        this.#versions.set(host, this.version(host) + 1);
+        drawnBefore = true;
+      }
     }
-    return drawnBefore;
+    return drawnBefore || this.#movesChanged;
   }
 
   /** The paint of a paragraph node, from the cache when neither it nor its proposals changed. */
@@ -394,7 +638,7 @@ class Painter {
     ) {
       return cached;
     }
-    if (!this.session.activePids().has(pid)) {
+    if (!this.#hasPaint(pid, this.session.activePids())) {
       if (cached) this.#entries.delete(pid);
       return null;
     }
@@ -404,10 +648,18 @@ class Painter {
       filters: this.session.filters,
       reference: (other) => (state ? referenceOf(state, other) : null),
     };
-    const paint = this.#lazy && !this.#shown.has(pid) ? NOTHING : paintParagraph(context, this.session.paragraph(pid), node);
+    const paint = this.#lazy && !this.#shown.has(pid) ? NOTHING : this.#paint(context, pid, node);
     const entry: PaintEntry = { node, version, global: this.global, labels: this.labels, paint, set: null };
     this.#entries.set(pid, entry);
     return entry;
+  }
+
+  /** A paragraph's own paint, and the markers of the moves that would land in it. */
+  #paint(context: PaintContext, pid: string, node: ProseMirrorNode): Paint {
+    const own = this.session.activePids().has(pid) ? paintParagraph(context, this.session.paragraph(pid), node) : NOTHING;
+    const arrivals = this.#arrivals.get(pid);
+    if (!arrivals) return own;
+    return { items: [...own.items, ...paintArrivals(context, arrivals, node.content.size)], usesLabels: true };
   }
 
   /**
@@ -454,16 +706,12 @@ class Painter {
       entry.set ??= DecorationSet.create(child, decorationsOf(entry.paint, 0));
       return entry.set;
     }
-    let inner = this.#inner.get(child);
-    if (!inner) {
-      inner = innerParagraphs(child);
-      this.#inner.set(child, inner);
-    }
+    const inner = this.#innerOf(child);
     const stamp = this.#stamp + this.global * 1e6 + this.labels * 1e9;
     const cached = this.#containers.get(child);
     if (cached && cached.stamp === stamp) return cached.set;
     const active = this.session.activePids();
-    if (!inner.some((paragraph) => active.has(paragraph.pid) || this.#entries.has(paragraph.pid))) return DecorationSet.empty;
+    if (!inner.some((paragraph) => this.#hasPaint(paragraph.pid, active) || this.#entries.has(paragraph.pid))) return DecorationSet.empty;
     const key = `${this.global}:${this.labels}:${inner.map((paragraph) => `${paragraph.pid}=${this.version(paragraph.pid)}`).join(',')}`;
     if (cached && cached.key === key) {
       cached.stamp = stamp;
@@ -548,6 +796,7 @@ export function negotiationDecorationsPlugin(session: NegotiationSession, option
       init: (_config, state) => {
         painter.state = state;
         painter.labels = numberingPluginKey.getState(state)?.structureVersion ?? 0;
+        painter.syncArrivals();
         return new NegotiationDecorationSource(painter);
       },
       apply: (tr, source, _old, state) => {
@@ -568,6 +817,7 @@ export function negotiationDecorationsPlugin(session: NegotiationSession, option
           if (!fromYjs(tr)) painter.mapLocalEdit(tr);
           changed = true;
         }
+        if (painter.syncArrivals()) changed = true;
         return changed ? new NegotiationDecorationSource(painter) : source;
       },
     },

@@ -451,4 +451,79 @@ describe('a negotiation on one laptop, without a server', () => {
     await expect(page.getByTestId('activity-log').count()).resolves.toBe(0);
     expect(errors).toEqual([]);
   });
+
+  test('a proposed move is marked where it would land too, and that marker leads to the paragraph to move', async () => {
+    const sourcePid = (await paragraph(page, '20').getAttribute('data-pid')) ?? '';
+    const targetPid = (await paragraph(page, '1').getAttribute('data-pid')) ?? '';
+    expect(sourcePid).not.toBe('');
+    await caretAtEndOfParagraph(page, '20');
+    await page.getByTestId('propose-move-paragraph').click();
+    const dialog = page.getByTestId('propose-dialog');
+    await dialog.getByTestId('floor-code').fill('FRA');
+    await dialog.getByTestId('proposal-after').selectOption(targetPid);
+    await dialog.getByTestId('dialog-submit').click();
+    await expect(page.getByTestId('propose-dialog').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator(`.ProseMirror [data-pid="${sourcePid}"] .ph-prop-move[data-code="FRA"]`).textContent()).toBe('⇅ FRA: move to after 1');
+
+    // At the destination: after paragraph 1 (and its sub-paragraphs), before paragraph 2, in FRA's colour.
+    await paragraph(page, '1').scrollIntoViewIfNeeded();
+    const marker = page.locator('.ProseMirror .ph-move-arrival[data-code="FRA"]');
+    await marker.waitFor({ timeout: 10_000 });
+    await expect(marker.textContent()).resolves.toBe('⇅ FRA proposes to move ¶20 here');
+    await expect(marker.getAttribute('data-proposal')).resolves.toMatch(/^FRA-/);
+    // Measured after two frames: the block just came on screen (content-visibility) and is laid out then.
+    const measure = () => page.evaluate(async () => {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+      const box = (selector: string) => document.querySelector(selector)?.getBoundingClientRect() ?? null;
+      const arrival = document.querySelector('.ProseMirror .ph-move-arrival');
+      const mark = arrival?.getBoundingClientRect() ?? null;
+      const hit = mark ? document.elementFromPoint(mark.left + mark.width / 2, mark.top + mark.height / 2) : null;
+      const editor = box('.ProseMirror');
+      return {
+        one: box('.ProseMirror [data-pid][data-number="1"]'),
+        two: box('.ProseMirror [data-pid][data-number="2"]'),
+        mark,
+        painted: hit !== null && arrival !== null && (hit === arrival || arrival.contains(hit)),
+        inside: mark !== null && editor !== null && mark.left >= editor.left && mark.right <= editor.right + 1,
+        fitsText: arrival ? arrival.scrollWidth <= arrival.clientWidth : false,
+        color: arrival ? getComputedStyle(arrival).color : '',
+        declared: arrival ? getComputedStyle(arrival).getPropertyValue('--prop-color').trim() : '',
+      };
+    });
+    await expect.poll(async () => {
+      const { mark, two } = await measure();
+      return mark !== null && two !== null && mark.bottom <= two.top;
+    }).toBe(true);
+    const place = await measure();
+    expect(place.mark && place.one && place.two, JSON.stringify(place)).toBeTruthy();
+    expect(place.mark?.top ?? 0).toBeGreaterThanOrEqual((place.one?.top ?? 0) + 1);
+    expect(place.mark?.bottom ?? Infinity, JSON.stringify(place)).toBeLessThanOrEqual(place.two?.top ?? 0);
+    expect(place.painted).toBe(true);
+    expect(place.inside).toBe(true);
+    expect(place.fitsText).toBe(true);
+    expect(place.declared).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(place.color).toBe(rgb(place.declared));
+    await page.screenshot({ path: `${SHOTS}/negotiation-move-destination.png` });
+
+    // The paragraph to move is far below; the marker brings it to the middle of the screen, by mouse and by keyboard.
+    const sourceInView = () =>
+      paragraph(page, '20').evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight;
+      });
+    expect(await sourceInView()).toBe(false);
+    await marker.click();
+    await expect.poll(sourceInView, { timeout: 5_000 }).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/negotiation-move-source-reached.png` });
+    await paragraph(page, '1').scrollIntoViewIfNeeded();
+    await expect.poll(sourceInView).toBe(false);
+    await marker.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(sourceInView, { timeout: 5_000 }).toBe(true);
+
+    // The card in the margin is the one the marker names.
+    const card = page.locator(`[data-testid="proposal-card"][data-proposal="${(await marker.getAttribute('data-proposal')) ?? ''}"]`);
+    expect(await card.count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });
