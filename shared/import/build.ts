@@ -40,6 +40,11 @@ export interface BuildInput {
   styles: StyleSheet;
   numbering: NumberingDefinitions;
   report: ReportBuilder;
+  /**
+   * The masthead lines of the first page's header (UN templates put the masthead there), read before the body's
+   * own; and the symbol the running header prints, for a document that gives it nowhere else.
+   */
+  pageHeader?: { firstPage: readonly MastheadCandidate[]; runningSymbol: string | null };
 }
 
 /** What the assembler produces. */
@@ -48,6 +53,8 @@ export interface BuiltDocument {
   /** The title text ('' when the document has none). */
   title: string;
   tracked: TrackedParagraph[];
+  /** How many of the first-page header's candidates the masthead took (their lines are kept in the header node). */
+  firstPageHeaderUsed: number;
 }
 
 const SUFFIXES = INSERTION_SUFFIXES.join('|');
@@ -518,10 +525,34 @@ export class DocumentBuilder {
             }
           : { lines: [], allBold: false, titleStyle: false, table: false },
     );
-    const masthead = recognizeMasthead(candidates);
-    const headerAttrs: Partial<Record<HeaderField, string>> = masthead?.fields ?? {};
+    const fromPage = this.#input.pageHeader?.firstPage ?? [];
+    const pageMasthead = fromPage.length > 0 ? recognizeMasthead(fromPage) : null;
+    let masthead = recognizeMasthead(candidates);
+    let firstPageHeaderUsed = 0;
+    let headerAttrs: Partial<Record<HeaderField, string>> = {};
+    if (masthead) {
+      // The body's own masthead decides where the text starts; the page header only fills what it leaves blank.
+      headerAttrs = { ...(pageMasthead?.fields ?? {}), ...masthead.fields };
+      if (pageMasthead) firstPageHeaderUsed = pageMasthead.consumed;
+    } else if (pageMasthead) {
+      // The masthead begins in the page header and runs on into the body (session, agenda, the bold title), so the
+      // two are read as one: header candidates first, which can never be the title.
+      const joined = recognizeMasthead([...fromPage, ...candidates]);
+      if (joined) {
+        firstPageHeaderUsed = Math.min(fromPage.length, joined.consumed);
+        headerAttrs = joined.fields;
+        masthead = {
+          fields: joined.fields,
+          title: joined.title === null ? null : joined.title - fromPage.length,
+          consumed: Math.max(0, joined.consumed - fromPage.length),
+        };
+      }
+    }
+    const running = this.#input.pageHeader?.runningSymbol ?? null;
+    if ((headerAttrs.symbol ?? '') === '' && running !== null) headerAttrs = { ...headerAttrs, symbol: running };
     let titleItem: number | null = null;
     let bodyFrom = 0;
+    if (Object.keys(headerAttrs).length > 0) this.#report.count('mastheadFields', Object.keys(headerAttrs).length);
     if (masthead) {
       if (masthead.title !== null) titleItem = (leading[masthead.title] as { at: number }).at;
       bodyFrom = masthead.consumed > 0 ? (leading[masthead.consumed - 1] as { at: number }).at + 1 : 0;
@@ -529,7 +560,6 @@ export class DocumentBuilder {
         const item = items[at] as BodyItem;
         if (at !== titleItem && item.kind === 'block' && item.tracked.changes.length > 0) this.#report.lost('tracked changes in the masthead (not proposed)');
       }
-      this.#report.count('mastheadFields', Object.keys(masthead.fields).length);
     } else {
       const first = leading.slice(0, 3).find(({ item }) => item.kind === 'block' && item.titleStyle);
       if (first) titleItem = first.at;
@@ -653,7 +683,7 @@ export class DocumentBuilder {
       attrs: { ...headerAttrs },
       content: [titleContent.length > 0 ? { type: 'title', attrs: { pid: this.#pid() }, content: titleContent } : { type: 'title', attrs: { pid: this.#pid() } }],
     };
-    return { doc: { type: 'doc', content: [header, ...body] }, title: titleText, tracked: kept };
+    return { doc: { type: 'doc', content: [header, ...body] }, title: titleText, tracked: kept, firstPageHeaderUsed };
   }
 }
 

@@ -12,6 +12,12 @@ import type { ReportBuilder } from './report.ts';
 import { onOff, readRunProperty, type NumberingRef, type RunFormat, type StyleSheet } from './styles.ts';
 import type { XmlAttrs, XmlSink } from './xml.ts';
 
+/** Word's page-numbering fields: the house format numbers its pages itself, so losing them loses nothing. */
+const PAGE_NUMBER_FIELDS: ReadonlySet<string> = new Set(['PAGE', 'NUMPAGES', 'SECTIONPAGES']);
+
+/** The report entry for page-numbering fields (left out of what page headers and footers are said to lose). */
+export const PAGE_NUMBERS_NOT_KEPT = 'page number fields (the number shown was kept as text; Penholder numbers pages itself)';
+
 /** A tracked change as Word records it. */
 export interface Change {
   kind: 'insert' | 'delete';
@@ -80,6 +86,16 @@ export interface WordCell {
 /** A block of Word content. */
 export type WordBlock = WordParagraph | WordTable;
 
+/** The page headers and footers one section (w:sectPr) of the body refers to. */
+export interface WordSection {
+  /** Relationship ids of its headers by type ("first", "default", "even"). */
+  headers: Map<string, string>;
+  /** Relationship ids of its footers by type. */
+  footers: Map<string, string>;
+  /** Whether its first page has its own header and footer (w:titlePg). */
+  titlePage: boolean;
+}
+
 /** What the reader needs from the rest of the import. */
 export interface ContentContext {
   styles: StyleSheet;
@@ -145,6 +161,8 @@ export class ContentReader implements XmlSink {
   readonly body: WordBlock[] = [];
   /** Each note's blocks by id (footnotes.xml, endnotes.xml). */
   readonly notes = new Map<string, WordBlock[]>();
+  /** The body's sections in document order, the last one being the body's own w:sectPr (document.xml only). */
+  readonly sections: WordSection[] = [];
 
   readonly #context: ContentContext;
   readonly #notes: boolean;
@@ -164,6 +182,8 @@ export class ContentReader implements XmlSink {
   readonly #pidHolders = new Map<string, WordParagraph[]>();
   /** Depth of the element being skipped whole (0: not skipping), its report label and what was seen inside. */
   #skip = { depth: 0, what: '', sample: '', textbox: false };
+  /** The section whose w:sectPr is being skipped (its header and footer references are still read). */
+  #section: WordSection | null = null;
   #run: { format: RunFormat; style: string | null; fieldChar: boolean } | null = null;
   #capture: 'text' | 'instruction' | null = null;
   #captured = '';
@@ -195,6 +215,8 @@ export class ContentReader implements XmlSink {
 
   open(name: string, attrs: XmlAttrs): void {
     if (this.#skip.depth > 0) {
+      // Only direct children of the section: a w:sectPrChange holds the section as it was before, not as it is.
+      if (this.#section && this.#skip.depth === 1) this.#sectionProperty(this.#section, name, attrs);
       this.#skip.depth += 1;
       if (name === 'w:txbxContent') this.#skip.textbox = true;
       if (name === 'w:t' || name === 'm:t') this.#capture = 'text';
@@ -204,6 +226,11 @@ export class ContentReader implements XmlSink {
     const skipped = SKIPPED.get(name);
     if (skipped !== undefined) {
       this.#skip = { depth: 1, what: skipped, sample: '', textbox: name === 'w:txbxContent' };
+      this.#section = null;
+      if (name === 'w:sectPr' && !this.#notes) {
+        this.#section = { headers: new Map(), footers: new Map(), titlePage: false };
+        this.sections.push(this.#section);
+      }
       this.#stack.push(name);
       return;
     }
@@ -415,6 +442,7 @@ export class ContentReader implements XmlSink {
       if ((name === 'w:t' || name === 'm:t') && this.#capture === 'text') this.#capture = null;
       this.#skip.depth -= 1;
       if (this.#skip.depth === 0) {
+        this.#section = null;
         const what = this.#skip.textbox ? 'text boxes' : this.#skip.what;
         if (what !== '') this.#context.report.lost(what, this.#skip.sample || undefined);
         this.#captured = '';
@@ -498,6 +526,17 @@ export class ContentReader implements XmlSink {
     }
   }
 
+  /** Reads one child of a w:sectPr: a header or footer reference, or the first-page switch. */
+  #sectionProperty(section: WordSection, name: string, attrs: XmlAttrs): void {
+    if (name === 'w:titlePg') section.titlePage = onOff(attrs);
+    else if (name === 'w:headerReference' || name === 'w:footerReference') {
+      const id = attrs['r:id'];
+      const type = attrs['w:type'] ?? 'default';
+      const references = name === 'w:headerReference' ? section.headers : section.footers;
+      if (id !== undefined && !references.has(type)) references.set(type, id);
+    }
+  }
+
   /** Names `paragraph` with `pid`, unless a bookmark starting earlier in it already did. */
   #claimPid(paragraph: WordParagraph, pid: string): void {
     if (paragraph.pid !== null) return;
@@ -531,6 +570,7 @@ export class ContentReader implements XmlSink {
 
   #startSkip(what: string): void {
     this.#skip = { depth: 1, what, sample: '', textbox: false };
+    this.#section = null;
   }
 
   /** The safe href of a w:hyperlink, or null (text only) after reporting why. */
@@ -558,8 +598,9 @@ export class ContentReader implements XmlSink {
   #fieldResult(instruction: string): string | null {
     const link = hyperlinkFieldTarget(instruction);
     if (link === null) {
-      const type = /^\s*(\w+)/.exec(instruction)?.[1] ?? '';
-      if (type !== '') this.#context.report.lost('fields such as page numbers or cross-references (the text they showed was kept)', type.toUpperCase());
+      const type = (/^\s*(\w+)/.exec(instruction)?.[1] ?? '').toUpperCase();
+      if (PAGE_NUMBER_FIELDS.has(type)) this.#context.report.lost(PAGE_NUMBERS_NOT_KEPT, type);
+      else if (type !== '') this.#context.report.lost('fields such as cross-references or dates (the text they showed was kept)', type);
       return null;
     }
     if (link.anchor || link.href === null) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Node as ProseMirrorNode } from 'prosemirror-model';
 import { schema } from '../schema/index.ts';
 import { importDocx, DocxImportError, type DocxImport } from './index.ts';
+import { PAGE_NUMBERS_NOT_KEPT } from './content.ts';
 import { UN_NUMBERING, del, docxPackage, ins, numPr, p, run, type TestPackage } from '../../tests/fixtures/docx/package.ts';
 
 const HEADING_STYLES =
@@ -258,7 +259,7 @@ describe('importDocx: structure', () => {
     expect(notKept['text boxes']?.example).toBe('Boxed text');
     expect(notKept['comments']?.count).toBe(1);
     expect(notKept['equations']?.example).toBe('mc^2');
-    expect(notKept['fields such as page numbers or cross-references (the text they showed was kept)']?.example).toBe('PAGE');
+    expect(notKept[PAGE_NUMBERS_NOT_KEPT]?.example).toBe('PAGE');
     expect(notKept['hidden text (left out)']?.example).toBe('secret');
     expect(notKept['symbols from special fonts (Symbol, Wingdings)']?.count).toBe(1);
     expect(notKept['strikethrough (the text was kept)']?.count).toBe(1);

@@ -10,6 +10,7 @@ import { ContentReader, type ContentContext } from './content.ts';
 import { DocxImportError, resolveLimits, type DocxImportLimits } from './errors.ts';
 import { NumberingDefinitions } from './numbering.ts';
 import { openPackage, scanOtherParts } from './package.ts';
+import { readPageHeaders, reportPageHeaders, runningSymbol } from './pageHeaders.ts';
 import { ReportBuilder, type ImportReport } from './report.ts';
 import { StyleSheet } from './styles.ts';
 import type { TrackedParagraph } from './tracked.ts';
@@ -86,8 +87,21 @@ export function importDocx(bytes: Uint8Array, limits?: Partial<DocxImportLimits>
     const body = new ContentReader(context, false);
     readXmlPart(pkg.zip, pkg.main, body);
     body.finish();
+    // Read only now: the body's section properties say which header and footer parts the pages show.
+    const pageHeaders = readPageHeaders(pkg, body.sections, { styles, maxBlocks: resolved.maxBlocks });
 
-    const built = new DocumentBuilder({ body: body.body, footnotes: footnotes.notes, endnotes: endnotes.notes, styles, numbering, report }).build();
+    const built = new DocumentBuilder({
+      body: body.body,
+      footnotes: footnotes.notes,
+      endnotes: endnotes.notes,
+      styles,
+      numbering,
+      report,
+      pageHeader: { firstPage: pageHeaders.first?.candidates ?? [], runningSymbol: runningSymbol(pageHeaders) },
+    }).build();
+    const header = built.doc.content?.[0];
+    const symbol = header?.attrs?.['symbol'];
+    reportPageHeaders(pageHeaders, built.firstPageHeaderUsed, typeof symbol === 'string' ? symbol : '', report);
     // The guarantee callers rely on: the JSON is a valid document of the schema.
     ProseMirrorNode.fromJSON(schema, built.doc).check();
     return { doc: built.doc, title: built.title || coreTitle(pkg), report: report.build(), tracked: built.tracked };

@@ -77,6 +77,21 @@ function readRels(zip: SafeZip, source: string): Map<string, Relationship> {
   return rels;
 }
 
+/** The relationships of one part of the package (a page header's own links and images), by id. */
+export function partRelationships(pkg: WordPackage, entry: ZipEntry): ReadonlyMap<string, Relationship> {
+  return readRels(pkg.zip, entry.name);
+}
+
+/**
+ * The part the main document's relationship `id` points to, if it is an internal relationship of `type`
+ * ("header", "footer") whose part exists; a dangling or external reference is null (it has nothing to read).
+ */
+export function relatedPart(pkg: WordPackage, id: string, type: string): ZipEntry | null {
+  const rel = pkg.rels.get(id);
+  if (!rel || rel.external || rel.type !== type) return null;
+  return pkg.zip.entry(rel.target);
+}
+
 /** The content types declared in [Content_Types].xml, all lower-cased. */
 function readContentTypes(zip: SafeZip, entry: ZipEntry): string[] {
   const types: string[] = [];

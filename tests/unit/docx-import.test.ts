@@ -1,7 +1,8 @@
 /**
  * Word import against files no one here wrote: LibreOffice converts a flat ODT and an HTML page the test writes
- * into .docx, and the import must read their structure and tracked changes. Then hostile and huge inputs: each is
- * refused with a clear error or imported completely within the limits.
+ * into .docx, and the import must read their structure and tracked changes. Files the `docx` library writes as UN
+ * templates lay them out, with the masthead in the first page's header and the symbol in the running header. Then
+ * hostile and huge inputs: each is refused with a clear error or imported completely within the limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { Document, Footer, Header, Packer, PageNumber, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, type ISectionOptions } from 'docx';
 import { Node as ProseMirrorNode } from 'prosemirror-model';
 import * as Y from 'yjs';
 import { prosemirrorToYXmlFragment } from 'y-prosemirror';
@@ -350,5 +352,151 @@ describe('bad input', () => {
       `[docx-import] 200-page file: ${(bytes.length / 1024).toFixed(0)} KB, ${facts.numberedParagraphs} numbered paragraphs; ` +
         `import ${elapsed.toFixed(0)} ms, result ${(JSON.stringify(imported).length / 1024 / 1024).toFixed(1)} MB of JSON`,
     );
+  });
+});
+
+describe('a UN masthead in the page headers (files written by the docx library)', () => {
+  const SYMBOL = 'A/AC.292/2024/L.1';
+  const text = (value: string, bold = false): Paragraph => new Paragraph({ children: [new TextRun({ text: value, bold })] });
+  const cell = (...paragraphs: Paragraph[]): TableCell => new TableCell({ width: { size: 50, type: WidthType.PERCENTAGE }, children: paragraphs });
+
+  /** The first-page header of the UN template: a table, "United Nations" | symbol over organ | distribution, date, language. */
+  function templateHeader(symbol: string, distribution: string, date: string): Header {
+    return new Header({
+      children: [
+        new Table({
+          width: { size: 100, type: WidthType.PERCENTAGE },
+          rows: [
+            new TableRow({ children: [cell(text('United Nations')), cell(text(symbol, true))] }),
+            new TableRow({ children: [cell(text('General Assembly', true)), cell(text(`Distr.: ${distribution}`), text(date), text(''), text('Original: English'))] }),
+          ],
+        }),
+      ],
+    });
+  }
+
+  async function written(section: ISectionOptions): Promise<Uint8Array> {
+    return new Uint8Array(await Packer.toBuffer(new Document({ sections: [section] })));
+  }
+
+  /** The body of a UN draft after its masthead: organ and session lines, agenda item, the bold title, then the text. */
+  const draftBody = [
+    text('Open-ended working group on security of and in the use of information and communications technologies 2021–2025'),
+    text('Eighth substantive session'),
+    text('New York, 8–12 July 2024'),
+    text('Agenda item 5'),
+    text('Draft annual progress report', true),
+    text('1.\tThe group met in New York.'),
+    text('2.\tThe group adopted its report.'),
+  ];
+
+  /** The header node's attributes and title, and the body's outline. */
+  function read(imported: DocxImport): { attrs: Record<string, unknown>; title: string; body: string[] } {
+    const node = loaded(imported);
+    const header = node.firstChild as ProseMirrorNode;
+    return { attrs: header.attrs, title: header.textContent, body: outline(node) };
+  }
+
+  /** The .docx with the header part that holds `marker` rewritten by `change` (the part's name is returned too). */
+  function withHeaderPart(bytes: Uint8Array, marker: string, change: (xml: string) => string): { bytes: Uint8Array; part: string } {
+    const files: Record<string, Uint8Array> = unzipSync(bytes);
+    const part = Object.keys(files).find((name) => /^word\/header\d*\.xml$/.test(name) && strFromU8(files[name] as Uint8Array).includes(marker));
+    if (part === undefined) throw new Error(`no header part holds ${marker}`);
+    files[part] = strToU8(change(strFromU8(files[part] as Uint8Array)));
+    return { bytes: zipSync(files), part };
+  }
+
+  it('fills the header node from the first-page header and the body lines after it; the running symbol is kept', async () => {
+    const bytes = await written({
+      properties: { titlePage: true },
+      headers: { first: templateHeader(SYMBOL, 'General', '12 July 2024'), default: new Header({ children: [text(SYMBOL, true)] }) },
+      children: draftBody,
+    });
+    // The masthead really is in a header part, the body starts with the organ line.
+    const files = unzipSync(bytes);
+    expect(strFromU8(files['word/document.xml'] as Uint8Array)).not.toContain('Distr.');
+    expect(strFromU8(files['word/document.xml'] as Uint8Array)).toContain('<w:titlePg/>');
+    const imported = importDocx(bytes);
+    const { attrs, title, body } = read(imported);
+    expect(attrs).toMatchObject({
+      symbol: SYMBOL,
+      distribution: 'General',
+      date: '12 July 2024',
+      originalLanguage: 'English',
+      session: 'Open-ended working group on security of and in the use of information and communications technologies 2021–2025\nEighth substantive session\nNew York, 8–12 July 2024',
+      agenda: 'Agenda item 5',
+    });
+    expect(title).toBe('Draft annual progress report');
+    expect(imported.title).toBe('Draft annual progress report');
+    expect(body).toEqual(['numbered_paragraph: The group met in New York.', 'numbered_paragraph: The group adopted its report.']);
+    expect(imported.report.notKept).toEqual([]);
+  });
+
+  it('lets the body\'s own masthead win over the header\'s, which fills only what the body leaves blank', async () => {
+    const bytes = await written({
+      properties: { titlePage: true },
+      headers: { first: templateHeader(SYMBOL, 'General', '12 July 2024'), default: new Header({ children: [text(SYMBOL)] }) },
+      children: [text(`${SYMBOL}/Rev.1`), text('Distr.: Limited'), text('15 July 2024'), text('Draft annual progress report', true), text('1.\tThe group met.')],
+    });
+    const { attrs, title, body } = read(importDocx(bytes));
+    expect(attrs).toMatchObject({ symbol: `${SYMBOL}/Rev.1`, distribution: 'Limited', date: '15 July 2024', originalLanguage: 'English' });
+    expect(title).toBe('Draft annual progress report');
+    expect(body).toEqual(['numbered_paragraph: The group met.']);
+  });
+
+  it('reads the default header as the first page\'s without titlePg, and takes the symbol from a running header alone', async () => {
+    const withoutTitlePage = read(importDocx(await written({ headers: { default: templateHeader(SYMBOL, 'General', '12 July 2024') }, children: draftBody })));
+    expect(withoutTitlePage.attrs).toMatchObject({ symbol: SYMBOL, distribution: 'General', date: '12 July 2024', originalLanguage: 'English' });
+    expect(withoutTitlePage.title).toBe('Draft annual progress report');
+
+    const runningOnly = importDocx(await written({ headers: { default: new Header({ children: [text(SYMBOL)] }) }, children: [text('The group met.')] }));
+    expect(read(runningOnly).attrs).toMatchObject({ symbol: SYMBOL, distribution: 'General', date: '' });
+    expect(read(runningOnly).body).toEqual(['paragraph: The group met.']);
+    expect(runningOnly.report.notKept).toEqual([]);
+  });
+
+  it('a footer holding only page numbers loses nothing (the house format numbers pages); other header or footer text is reported with a count', async () => {
+    const onlyPageNumbers = importDocx(
+      await written({ footers: { default: new Footer({ children: [new Paragraph({ children: [new TextRun({ children: [PageNumber.CURRENT] })] })] }) }, children: [text('The group met.')] }),
+    );
+    expect(onlyPageNumbers.report.notKept).toEqual([]);
+    expect(read(onlyPageNumbers).body).toEqual(['paragraph: The group met.']);
+
+    const more = importDocx(
+      await written({
+        properties: { titlePage: true },
+        headers: { first: templateHeader(SYMBOL, 'General', '12 July 2024'), default: new Header({ children: [text(`${SYMBOL}   Page 2`)] }) },
+        footers: { first: new Footer({ children: [text('24-12345 (E)')] }) },
+        children: draftBody,
+      }),
+    );
+    expect(read(more).attrs['symbol']).toBe(SYMBOL);
+    expect(more.report.notKept).toEqual([{ what: 'page headers and footers', count: 2, example: 'Page 2' }]);
+  });
+
+  it('refuses a header part that declares a DOCTYPE, and one that is not well-formed, naming the part', async () => {
+    const bytes = await written({ properties: { titlePage: true }, headers: { first: templateHeader(SYMBOL, 'General', '12 July 2024') }, children: draftBody });
+    const hostile = withHeaderPart(bytes, 'Distr.', (xml) =>
+      xml.replace('<w:hdr', '<!DOCTYPE w:hdr [<!ENTITY secret SYSTEM "file:///etc/passwd">]><w:hdr').replace('United Nations', '&secret;'),
+    );
+    let error: unknown = null;
+    try {
+      importDocx(hostile.bytes);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DocxImportError);
+    expect((error as DocxImportError).code).toBe('external-entity');
+    expect((error as DocxImportError).message).toContain(hostile.part);
+
+    const broken = withHeaderPart(bytes, 'Distr.', (xml) => xml.replace('</w:hdr>', ''));
+    error = null;
+    try {
+      importDocx(broken.bytes);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as DocxImportError).code).toBe('malformed-xml');
+    expect((error as DocxImportError).message).toContain(`"${broken.part}"`);
   });
 });
