@@ -5,6 +5,7 @@ import { compareDocuments, longestIncreasingSubsequence, type Comparison } from 
 import { FOOTNOTE_CLOSE, FOOTNOTE_OPEN } from './blocks.ts';
 import { changedEntries, sideBySide } from './views.ts';
 import { sideText } from './words.ts';
+import { seededRandom } from '../../tests/helpers/random.ts';
 
 /** The body paragraphs n1..n5 of a small report, numbered 1..5. */
 function report(texts: Record<string, string> = {}, order = ['n1', 'n2', 'n3', 'n4', 'n5']): Node {
@@ -231,21 +232,9 @@ describe('longestIncreasingSubsequence', () => {
   });
 });
 
-/** mulberry32, seeded. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('compareDocuments on a 100-page document', () => {
   it('finds exactly the 5 % of changed paragraphs among 2,500 blocks (prints the time)', () => {
-    const random = prng(42);
+    const random = seededRandom(42);
     const words = ['the', 'Group', 'recalled', 'States', 'resolution', 'development', 'sustainable', 'agreed', 'Member', 'report', 'international', 'cooperation'];
     const sentence = (): string =>
       Array.from({ length: 30 + Math.floor(random() * 40) }, () => words[Math.floor(random() * words.length)] as string).join(' ') + '.';
@@ -281,7 +270,7 @@ describe('compareDocuments on a 100-page document', () => {
 
 describe('compareDocuments on random edits', () => {
   it('accounts for every paragraph once, in the later order, for 200 random edit sets (seeded)', () => {
-    const random = prng(1234);
+    const random = seededRandom(1234);
     for (let round = 0; round < 200; round += 1) {
       const count = 1 + Math.floor(random() * 12);
       const oldPids = Array.from({ length: count }, (_, index) => `p${index}`);

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEdits, diffSequences, type Edit } from './myers.ts';
-
-/** A small seeded PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../tests/helpers/random.ts';
 
 /** The length of a longest common subsequence, by dynamic programming (the reference for minimality). */
 function lcsLength(a: readonly number[], b: readonly number[]): number {
@@ -51,7 +40,7 @@ describe('diffSequences', () => {
   });
 
   it('gives a valid and minimal script for 400 random pairs (seeded)', () => {
-    const random = prng(20261126);
+    const random = seededRandom(20261126);
     for (let round = 0; round < 400; round += 1) {
       const alphabet = 1 + Math.floor(random() * 6);
       const make = (): number[] => Array.from({ length: Math.floor(random() * 30) }, () => Math.floor(random() * alphabet));

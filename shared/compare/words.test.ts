@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffTokens, diffWords, sideText, tokenize } from './words.ts';
-
-/** mulberry32, seeded so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../tests/helpers/random.ts';
 
 describe('tokenize', () => {
   it('cuts words, whitespace runs and punctuation, keeping the exact text', () => {
@@ -75,7 +64,7 @@ describe('diffWords', () => {
   });
 
   it('rebuilds both sides exactly for 300 random word sequences (seeded)', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const vocabulary = ['the', 'Group', 'States', 'recalled', 'agreed', ',', '.', ';', ' ', '  ', '\n', 'États', '⟦', '⟧', 'A/78/265', '(a)'];
     const sentence = (): string =>
       Array.from({ length: Math.floor(random() * 40) }, () => vocabulary[Math.floor(random() * vocabulary.length)] as string)

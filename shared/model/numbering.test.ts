@@ -8,6 +8,7 @@ import {
   sectionLetter,
   subparagraphLabel,
 } from './numbering.ts';
+import { seededRandom } from '../../tests/helpers/random.ts';
 
 /** A baseline numbering 1..N of the given pids, as a clean revision records it. */
 function baselineOf(pids: readonly string[]): Map<string, number> {
@@ -128,21 +129,9 @@ describe('insertedParagraphLabel', () => {
 });
 
 describe('paragraphNumbers, property-style', () => {
-  /** A seedable generator so a failure is reproducible. */
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('keeps baseline numbers, gives unique labels and anchors insertions on the preceding baseline paragraph', () => {
     for (let seed = 1; seed <= 300; seed += 1) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const size = 1 + Math.floor(next() * 30);
       const original = Array.from({ length: size }, (_, i) => `p${i}`);
       const base = baselineOf(original);

@@ -6,6 +6,7 @@ import { splitListItem } from 'prosemirror-schema-list';
 import { schema } from '../schema/index.ts';
 import { body, doc, fn, header, li, ll, np, p, posOf, td, table, title, tr } from '../schema/test-builder.ts';
 import { assignMissingPids, ensurePids, hasPid, newPid, pidPlugin, pidPluginKey } from './pids.ts';
+import { seededRandom } from '../../tests/helpers/random.ts';
 
 /** Every pid in document order (null where missing). */
 function pids(root: ProseMirrorNode): Array<string | null> {
@@ -302,20 +303,9 @@ describe('pidPlugin: what it leaves alone', () => {
 });
 
 describe('pidPlugin: random editing', () => {
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('keeps every pid present and unique through random splits, joins, pastes and deletions', () => {
     for (let seed = 1; seed <= 40; seed += 1) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       let state = stateOf(sample());
       for (let step = 0; step < 40; step += 1) {
         const size = state.doc.content.size;

@@ -40,22 +40,11 @@ import {
   type ProposalKind,
 } from '../../shared/model/negotiation/index.ts';
 import { editAsChair, readText } from '../../shared/model/negotiation/test-setup.ts';
-
-/** mulberry32: a small seeded PRNG, so a run replays from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/random.ts';
 
 const SEED = Number(process.env['NEGOTIATION_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const ROUNDS = Number(process.env['NEGOTIATION_ROUNDS'] ?? 1200);
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const chance = (p: number): boolean => random() < p;
 const int = (n: number): number => Math.floor(random() * n);
 function pick<T>(items: readonly T[]): T | undefined {

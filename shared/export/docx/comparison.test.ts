@@ -6,6 +6,7 @@ import { b, body, bi, br, doc, fn, h1, header, li, ll, np, p, table, td, th, tit
 import { comparisonDocx } from './comparison.ts';
 import { REVISION_CHANGES, revisedSample } from './test-fixtures.ts';
 import { all, ancestor, bodyTexts, child, documentTexts, part, readParagraphs, reconstruct, textOf, unzipDocx, type XmlElement } from './test-xml.ts';
+import { seededRandom } from '../../../tests/helpers/random.ts';
 
 const AUTHOR = 'Ambassador Rivera';
 const DATE = '2026-07-03T10:00:00Z';
@@ -223,18 +224,6 @@ describe('comparisonDocx', () => {
   });
 });
 
-/** A small seeded PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Json {
   type: string;
   attrs?: Record<string, unknown>;
@@ -248,7 +237,7 @@ const WORDS = ['States', 'the', 'Group', 'data', 'shared', 'basins', 'recalled',
 describe('comparisonDocx on random revisions', () => {
   it('always accepts to the later version and rejects to the earlier one (200 seeded cases)', async () => {
     for (let seed = 1; seed <= 200; seed += 1) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
       let counter = 0;
       const pid = (): string => `p${seed}-${(counter += 1)}`;

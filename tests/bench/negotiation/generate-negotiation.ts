@@ -13,6 +13,7 @@ import { bundledRegistry } from '../../../shared/model/participants.ts';
 import { CHAIR_YDOC, TEXT_FRAGMENT, TEXT_YDOC, delegationYDoc } from '../../../shared/model/ydocs.ts';
 import { DelegationNegotiator, type NegotiationDocs, type Proposal, type ProposalDraft } from '../../../shared/model/negotiation/index.ts';
 import { generateDocument, type GeneratedDocument, type NodeJSON } from '../../helpers/generate-document.ts';
+import { seededRandom } from '../../helpers/random.ts';
 
 /** Options of {@link generateNegotiation}. */
 export interface NegotiationScale {
@@ -77,17 +78,6 @@ const RATIONALES = ['', '', 'Agreed language from A/78/265.', 'Closer to the man
 const BUSY_PROPOSALS = 24;
 const FIRST_BUSY_PROPOSALS = 8;
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every textblock of the generated JSON with its own leading text (footnotes are inline nodes after it). */
 function collectParagraphs(json: NodeJSON): Map<string, TargetParagraph> {
   const found = new Map<string, TargetParagraph>();
@@ -123,7 +113,7 @@ function steppingClock(start: number): () => Date {
 
 /** Builds the document and tables `scale.proposals` proposals from `scale.delegations` delegations. */
 export function generateNegotiation(scale: NegotiationScale): GeneratedNegotiation {
-  const next = random(scale.seed ?? 11);
+  const next = seededRandom(scale.seed ?? 11);
   let started = performance.now();
   const document = generateDocument({ blocks: scale.blocks, charsPerBlock: 120, seed: 7 });
   const text = prosemirrorJSONToYDoc(schema, document.json, TEXT_FRAGMENT);
