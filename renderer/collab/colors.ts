@@ -20,7 +20,7 @@ export const PRESENCE_COLORS: readonly string[] = [
 ];
 
 /** FNV-1a over UTF-16 code units: tiny, stable across browsers and sessions, and spreads similar names apart. */
-function hash(text: string): number {
+export function stableHash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -32,7 +32,7 @@ function hash(text: string): number {
 /** The colour of the person signed in as `accountName` (case and surrounding spaces do not matter). */
 export function colorForUser(accountName: string): string {
   const key = accountName.trim().toLowerCase();
-  return PRESENCE_COLORS[hash(key) % PRESENCE_COLORS.length] ?? '#1f6fc5';
+  return PRESENCE_COLORS[stableHash(key) % PRESENCE_COLORS.length] ?? '#1f6fc5';
 }
 
 /** One or two letters for a person's chip: "Ana Ruiz" -> "AR", "FRA" -> "FR", "chair" -> "CH". */

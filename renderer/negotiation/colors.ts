@@ -4,16 +4,7 @@
  * delegations some share a hue; the code printed on every mark and card tells them apart.
  */
 import { CHAIR_CODE } from '../../shared/model/negotiation/index.ts';
-
-/** FNV-1a over UTF-16 code units: tiny and stable across browsers and sessions. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+import { stableHash } from '../collab/colors.ts';
 
 function hex(value: number): string {
   return Math.round(value * 255)
@@ -40,7 +31,7 @@ export const CHAIR_COLOR = '#334155';
  */
 export function delegationColor(code: string): string {
   if (code === CHAIR_CODE) return CHAIR_COLOR;
-  const h = hash(code.trim().toUpperCase());
+  const h = stableHash(code.trim().toUpperCase());
   const hue = h % 360;
   // Yellows and greens look lighter at the same lightness: darken them so they stay readable.
   const lightness = hue > 40 && hue < 170 ? 0.3 : 0.4;
