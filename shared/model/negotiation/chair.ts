@@ -182,17 +182,7 @@ export class ChairNegotiator {
   accept(proposalId: string, reason: string): Decision {
     const proposal = this.#pending(proposalId);
     this.#refuseLocked(proposal);
-    const decision = this.#decision('accepted', reason);
-    const edit = planApplication(this.#docs.text, proposal, {
-      newPid: this.#options.newPid,
-      isLockedPid: this.#isLockedPid,
-      earlierSiblings: this.#earlierSiblings(proposal),
-    });
-    this.#transact(() => {
-      edit();
-      this.#record(proposal, decision);
-    });
-    return decision;
+    return this.#apply(proposal, this.#decision('accepted', reason));
   }
 
   /**
@@ -202,9 +192,13 @@ export class ChairNegotiator {
   acceptAsModified(proposalId: string, modifiedText: string, reason: string): Decision {
     const proposal = this.#pending(proposalId);
     this.#refuseLocked(proposal);
-    const decision = this.#decision('accepted-as-modified', reason, { modifiedText });
+    return this.#apply(proposal, this.#decision('accepted-as-modified', reason, { modifiedText }), modifiedText);
+  }
+
+  /** Plans the proposal's edit (refusing before anything is written), then runs it and records the decision as one action. */
+  #apply(proposal: Proposal, decision: Decision, modifiedText?: string): Decision {
     const edit = planApplication(this.#docs.text, proposal, {
-      modifiedText,
+      ...(modifiedText !== undefined ? { modifiedText } : {}),
       newPid: this.#options.newPid,
       isLockedPid: this.#isLockedPid,
       earlierSiblings: this.#earlierSiblings(proposal),
