@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
 import { TextSelection } from 'prosemirror-state';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -12,6 +11,7 @@ import { cutRevision } from '../../shared/model/revisions/index.ts';
 import { posOf } from '../../shared/schema/test-builder.ts';
 import { sampleUpdate } from '../services/sample.ts';
 import { SqliteSyncStore } from './store-sqlite.ts';
+import { documentXmlOf } from '../../shared/export/docx/test-xml.ts';
 
 const CLI = path.resolve(import.meta.dirname, 'cli.ts');
 const DOC = 'ga-res-79';
@@ -67,9 +67,7 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 function documentXml(file: string): string {
-  const xml = unzipSync(fs.readFileSync(file))['word/document.xml'];
-  if (!xml) throw new Error(`${file} has no word/document.xml`);
-  return strFromU8(xml);
+  return documentXmlOf(fs.readFileSync(file));
 }
 
 describe('npm run server -- export', () => {

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { TextSelection } from 'prosemirror-state';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { ExportProgress, IpcResult } from '../../shared/ipc.ts';
+import type { ExportProgress } from '../../shared/ipc.ts';
 import { editAsChair } from '../../shared/model/negotiation/test-setup.ts';
 import { cutRevision } from '../../shared/model/revisions/index.ts';
 import { CHAIR_YDOC, TEXT_YDOC } from '../../shared/model/ydocs.ts';
@@ -17,6 +17,8 @@ import { ServiceError } from './errors.ts';
 import { exportDocument, loadExportDocs, suggestedFileName, withExtension, writeFileAtomic } from './exports.ts';
 import { createIpcHandlers, type IpcCaller } from './handlers.ts';
 import { sampleUpdate } from './sample.ts';
+import { documentXmlOf } from '../../shared/export/docx/test-xml.ts';
+import { ok } from '../../tests/helpers/ipc.ts';
 
 const ADDED = 'Delegations welcomed the revised timetable';
 
@@ -48,16 +50,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ok<T>(result: IpcResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-function documentXml(bytes: Uint8Array): string {
-  const xml = unzipSync(bytes)['word/document.xml'];
-  if (!xml) throw new Error('word/document.xml is missing');
-  return strFromU8(xml);
-}
 
 describe('loadExportDocs', () => {
   it('reads what is saved: the text with the typed sentence, the revision in the chair doc', () => {
@@ -79,7 +71,7 @@ describe('exportDocument', () => {
     expect(file.fileName).toBe('A-AC.301-2026-CRP.1 (clean).docx');
     expect(file.format).toBe('docx');
     expect(file.bytes.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(documentXml(file.bytes)).toContain(ADDED);
+    expect(documentXmlOf(file.bytes)).toContain(ADDED);
     expect(stages[0]).toBe('loading');
     expect(stages).toContain('building');
     expect(stages.at(-1)).toBe('done');
@@ -88,7 +80,7 @@ describe('exportDocument', () => {
   it('builds the comparison of the zero draft with the saved text as tracked changes', async () => {
     const file = await exportDocument(workspace, id, { kind: 'comparison', format: 'docx', from: 'Zero draft', to: 'current' });
     expect(file.fileName).toBe('A-AC.301-2026-CRP.1 Zero draft to current text (comparison).docx');
-    const xml = documentXml(file.bytes);
+    const xml = documentXmlOf(file.bytes);
     expect(xml).toMatch(/<w:ins\b[^>]*>(?:(?!<\/w:ins>).)*Delegations welcomed/s);
   });
 

@@ -13,6 +13,7 @@ import { Workspace } from '../storage/index.ts';
 import { createIpcHandlers, type IpcHandlers } from './handlers.ts';
 import { ensureFirstRun } from './firstRun.ts';
 import { readSampleJson, sampleTitle } from './sample.ts';
+import { ok } from '../../tests/helpers/ipc.ts';
 
 let dir: string;
 let workspace: Workspace;
@@ -43,12 +44,6 @@ afterEach(() => {
   workspace.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The value of a successful result; fails the test with the error otherwise. */
-function ok<T>(result: IpcResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 /** The text Y.Doc state as a ProseMirror document, read back the way the editor will. */
 function textDoc(state: Uint8Array): ProseMirrorNode {

@@ -8,6 +8,7 @@ import { Workspace } from '../storage/index.ts';
 import { createIpcHandlers, type IpcHandlers } from './handlers.ts';
 import { listNetworkInterfaces } from './hosting.ts';
 import { createSyncServices, type SyncServices } from './syncServices.ts';
+import { ok } from '../../tests/helpers/ipc.ts';
 
 interface App {
   workspace: Workspace;
@@ -42,11 +43,6 @@ afterEach(async () => {
   }
   rmSync(dir, { recursive: true, force: true });
 });
-
-function ok<T>(result: IpcResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 function failure<T>(result: IpcResult<T>): { code: string; message: string } {
   if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value)}`);

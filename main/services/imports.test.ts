@@ -7,13 +7,14 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
 import { strToU8, zipSync } from 'fflate';
 import { AlignmentType, Document, FootnoteReferenceRun, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
-import { MAX_WORD_FILE_BYTES, type IpcResult } from '../../shared/ipc.ts';
+import { MAX_WORD_FILE_BYTES } from '../../shared/ipc.ts';
 import { TEXT_FRAGMENT, TEXT_YDOC } from '../../shared/model/ydocs.ts';
 import { schema } from '../../shared/schema/index.ts';
 import { Workspace } from '../storage/index.ts';
 import { createIpcHandlers } from './handlers.ts';
 import { createWordImports, documentTitle, readWordFile } from './imports.ts';
 import { ServiceError } from './errors.ts';
+import { ok } from '../../tests/helpers/ipc.ts';
 
 let dir: string;
 let workspace: Workspace;
@@ -172,11 +173,6 @@ describe('reading tracked changes', () => {
 });
 
 describe('the IPC operations', () => {
-  function ok<T>(result: IpcResult<T>): T {
-    if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-    return result.value;
-  }
-
   it('import through the handlers, check the file at the edge, and leave choosing the file to the shell', async () => {
     const handlers = createIpcHandlers({ workspace, shell: 'web', version: '1', openExternal: async () => {}, log: (m) => void logged.push(m) });
     const imported = ok(await handlers.importDocx({ fileName: '/home/delegate/Drafts/Draft.docx', bytes: await draftDocx() }));

@@ -16,6 +16,7 @@ import { EncryptedFileCredentialVault, MemoryCredentialVault, type CredentialVau
 import { createIpcHandlers, type IpcHandlers } from './handlers.ts';
 import { createSyncServices, type SyncServices } from './syncServices.ts';
 import { NodeWebSocket } from '../../tests/helpers/sync-server.ts';
+import { ok } from '../../tests/helpers/ipc.ts';
 
 const CHAIR = { name: 'Chair Bureau', password: 'chair-password-1' };
 const FRANCE = { name: 'France', password: 'france-password-1' };
@@ -66,11 +67,6 @@ afterEach(async () => {
   workspace.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function ok<T>(result: IpcResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 function failure<T>(result: IpcResult<T>): { code: string; message: string } {
   if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value)}`);

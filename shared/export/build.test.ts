@@ -1,4 +1,3 @@
-import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { TextSelection } from 'prosemirror-state';
 import { cutRevision } from '../model/revisions/index.ts';
@@ -7,6 +6,7 @@ import { DelegationNegotiator } from '../model/negotiation/delegation.ts';
 import { editAsChair, setupDocs, spanOf, testOptions, type TestDocs } from '../model/negotiation/test-setup.ts';
 import { doc, fn, h1, header, np, posOf, title } from '../schema/test-builder.ts';
 import { buildExport, ExportError, safeFileName, type BuiltExport, type ExportRequest } from './build.ts';
+import { documentXmlOf } from './docx/test-xml.ts';
 
 const SYMBOL = 'A/AC.123/2026/L.1';
 const FIXED_NOW = new Date('2026-07-08T10:00:00Z');
@@ -52,10 +52,7 @@ async function refusal(request: ExportRequest, docs: TestDocs = negotiated().doc
 /** The text of word/document.xml in a .docx. */
 function documentXml(bytes: Uint8Array | undefined): string {
   expect(bytes).toBeInstanceOf(Uint8Array);
-  const files = unzipSync(bytes as Uint8Array);
-  const xml = files['word/document.xml'];
-  expect(xml, 'word/document.xml is in the package').toBeDefined();
-  return strFromU8(xml as Uint8Array);
+  return documentXmlOf(bytes as Uint8Array);
 }
 
 describe('clean text', () => {

@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import { startWebHarness, type WebHarness } from '../helpers/web-harness.ts';
 import { caretAtEndOfParagraph } from '../helpers/caret.ts';
+import { documentXmlOf } from '../../shared/export/docx/test-xml.ts';
 
 const SHOTS = '/tmp/penholder-shots';
 const TYPED = 'Delegations welcomed the revised timetable for the consultations';
@@ -26,9 +26,7 @@ const paragraph = (page: Page, number: string) => page.locator(`[data-testid="ed
 
 /** The text of word/document.xml in a downloaded .docx. */
 function documentXml(file: string): string {
-  const xml = unzipSync(readFileSync(file))['word/document.xml'];
-  if (!xml) throw new Error(`${file} has no word/document.xml`);
-  return strFromU8(xml);
+  return documentXmlOf(readFileSync(file));
 }
 
 /** The plain text of a .docx body: the text runs (w:t) joined, tags dropped. */

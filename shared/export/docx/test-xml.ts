@@ -72,6 +72,13 @@ export function unzipDocx(bytes: Uint8Array): Record<string, string> {
   return parts;
 }
 
+/** The text of word/document.xml in a .docx (throws when the package has none). */
+export function documentXmlOf(bytes: Uint8Array): string {
+  const xml = unzipSync(bytes)['word/document.xml'];
+  if (!xml) throw new Error('word/document.xml is not in the file');
+  return strFromU8(xml);
+}
+
 /** The parsed part at `path` (throws when missing). */
 export function part(parts: Record<string, string>, path: string): XmlElement {
   const xml = parts[path];
