@@ -5,13 +5,11 @@
  */
 import type * as Y from 'yjs';
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { encodeUtf8 } from 'lib0/string';
 import { compareDocuments, documentBlocks } from '../compare/index.ts';
-import { readNegotiation } from '../model/negotiation/index.ts';
+import { readNegotiation, textDocument } from '../model/negotiation/index.ts';
 import { bundledRegistry } from '../model/participants.ts';
 import { currentBaseline, listRevisions, numbersInForce, revisionDocument, RevisionError, type RevisionEntry } from '../model/revisions/index.ts';
-import { TEXT_FRAGMENT } from '../model/ydocs.ts';
 import { schema } from '../schema/index.ts';
 import { cleanDocx, compilationDocx, comparisonDocx } from './docx/index.ts';
 import { exportHtml } from './html.ts';
@@ -120,11 +118,6 @@ export function safeFileName(stem: string, format: ExportFormat): string {
   return `${name}.${format}`;
 }
 
-/** The text of `D/text` as ProseMirror reads it. */
-export function currentDocument(textDoc: Y.Doc): ProseMirrorNode {
-  return yXmlFragmentToProseMirrorRootNode(textDoc.getXmlFragment(TEXT_FRAGMENT), schema);
-}
-
 /** One side of an export: a revision's text or the current one, with what it is called. */
 interface Version {
   doc: ProseMirrorNode;
@@ -149,7 +142,7 @@ export function findRevisionByRef(revisions: readonly RevisionEntry[], ref: stri
 
 function resolveVersion(docs: ExportDocs, revisions: readonly RevisionEntry[], ref: string): Version {
   if (ref === CURRENT_TEXT) {
-    const doc = currentDocument(docs.text);
+    const doc = textDocument(docs.text);
     if (doc.childCount === 0) throw new ExportError('empty', 'This document has no text yet: there is nothing to export.');
     const baseline = currentBaseline(docs.chair);
     return { doc, label: 'Current text', entry: null, ...(baseline ? { baseline } : {}) };

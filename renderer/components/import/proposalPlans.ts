@@ -6,15 +6,13 @@
  * one delegation.
  */
 import type { Node as ProseMirrorNode } from 'prosemirror-model';
-import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 // plan.ts alone: the renderer needs the planner, not the .docx reader behind index.ts.
 import { planTrackedProposals, type ProposalPlan, type UnmatchedTrackedParagraph } from '../../../shared/import/plan.ts';
 import type { TrackedParagraph } from '../../../shared/import/index.ts';
 import { analyzeDocument } from '../../../shared/model/analyze.ts';
 import { buildProposal } from '../../../shared/model/negotiation/proposals.ts';
-import { MAX_NOTE_LENGTH, PersonName, textFragment, type Proposal, type ProposalDraft } from '../../../shared/model/negotiation/index.ts';
+import { MAX_NOTE_LENGTH, PersonName, textDocument, type Proposal, type ProposalDraft } from '../../../shared/model/negotiation/index.ts';
 import { currentBaseline } from '../../../shared/model/revisions/index.ts';
-import { schema } from '../../../shared/schema/index.ts';
 import type { NegotiationSession } from '../../negotiation/negotiationSession.ts';
 
 /** For whom the proposals are recorded. */
@@ -66,7 +64,7 @@ export interface ProposalReview {
 
 /** The current text as a ProseMirror document, read from `D/text` (what the model's writers check against). */
 export function currentDocument(negotiation: Pick<NegotiationSession, 'text'>): ProseMirrorNode {
-  return yXmlFragmentToProseMirrorRootNode(textFragment(negotiation.text), schema);
+  return textDocument(negotiation.text);
 }
 
 /** pid -> the number in force of every numbered paragraph ("3", "7 bis" after a revision). */

@@ -49,6 +49,7 @@ export {
 } from './store.ts';
 export {
   textFragment,
+  textDocument,
   indexParagraphs,
   findParagraph,
   paragraphWording,

@@ -4,13 +4,21 @@
  * the marks. Offsets inside a paragraph are ProseMirror offsets (position minus the paragraph's content start), so
  * the renderer can pass `pos - (paragraphPos + 1)` straight in.
  */
+import type { Node as ProseMirrorNode, Schema } from 'prosemirror-model';
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { schema as penholderSchema } from '../../schema/index.ts';
 import { TEXT_FRAGMENT } from '../ydocs.ts';
 import type { RelativePositionJson } from './types.ts';
 
 /** The fragment y-prosemirror binds in `D/text`. */
 export function textFragment(textDoc: Y.Doc): Y.XmlFragment {
   return textDoc.getXmlFragment(TEXT_FRAGMENT);
+}
+
+/** The text of a `D/text` Y.Doc as a ProseMirror document, read the way the editor reads it. */
+export function textDocument(textDoc: Y.Doc, schema: Schema = penholderSchema): ProseMirrorNode {
+  return yXmlFragmentToProseMirrorRootNode(textFragment(textDoc), schema);
 }
 
 /** Inline nodes without content: one position in ProseMirror, one character in a wording. */

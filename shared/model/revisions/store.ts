@@ -7,11 +7,10 @@ import * as Y from 'yjs';
 import { Inflate, deflateSync } from 'fflate';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import type { Node as ProseMirrorNode, Schema } from 'prosemirror-model';
-import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { analyzeDocument } from '../analyze.ts';
 import { newPid } from '../pids.ts';
 import { schema as penholderSchema } from '../../schema/index.ts';
-import { TEXT_FRAGMENT } from '../ydocs.ts';
+import { textDocument } from '../negotiation/text.ts';
 import { FINAL, MAX_REVISION_STATE_BYTES, REVISIONS, RevisionEntry, RevisionError, ZERO_DRAFT, type RevisionStateEncoding } from './types.ts';
 
 /** What the chair gives when cutting a revision; everything but the docs and the person has a default. */
@@ -190,7 +189,7 @@ export function revisionState(entry: RevisionEntry): Uint8Array {
 function documentFromState(state: Uint8Array, schema: Schema): ProseMirrorNode {
   const copy = new Y.Doc();
   Y.applyUpdate(copy, state);
-  return yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(TEXT_FRAGMENT), schema);
+  return textDocument(copy, schema);
 }
 
 function todayOf(now: Date): string {
